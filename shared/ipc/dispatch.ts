@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { t } from '../i18n/catalog';
 import { ERROR_CODES, PortholeError, err, ok, type ErrorCode, type Result } from '../errors';
 import { channelsOf, type ChannelList, type ContractShape } from './channels';
 import { contract, type Contract } from './contract';
@@ -106,24 +107,22 @@ export function createContractDispatcher<C extends ContractShape>(
 
   function internal(channel: string): Result<never> {
     const detail = `the "${channel}" request failed unexpectedly (details are in the log)`;
-    return err('INTERNAL', `Something went wrong inside Porthole: ${detail}`, { detail });
+    return err('INTERNAL', t('error.INTERNAL', { detail }), { detail });
   }
 
   function refuseSender(channel: string, sender: SenderInfo): Result<never> {
     logger?.warn('ipc request from an untrusted sender refused', { channel, sender: describeChannel(sender.url) });
-    return err('FORBIDDEN_SENDER', 'A request came from a window or origin Porthole does not trust, and was refused.');
+    return err('FORBIDDEN_SENDER', t('error.FORBIDDEN_SENDER'));
   }
 
   function unknownChannel(kind: 'invoke' | 'send', channel: unknown): Result<never> {
     const name = describeChannel(channel);
-    return err('UNKNOWN_CHANNEL', `The app asked for "${name}" (${kind}), which is not part of the IPC contract.`, {
-      channel: name,
-    });
+    return err('UNKNOWN_CHANNEL', t('error.UNKNOWN_CHANNEL', { channel: name }), { channel: name, kind });
   }
 
   function badPayload(channel: string, issues: z.core.$ZodIssue[]): Result<never> {
     const detail = describeIssues(issues);
-    return err('BAD_PAYLOAD', `The request to "${channel}" was malformed: ${detail}`, { channel, detail });
+    return err('BAD_PAYLOAD', t('error.BAD_PAYLOAD', { channel, detail }), { channel, detail });
   }
 
   function safeTrust(sender: SenderInfo): boolean {
