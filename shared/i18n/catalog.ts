@@ -5,6 +5,7 @@
  * Placeholders are written {name} and filled from params.
  */
 import { appMessages } from './messages/app';
+import { awsMessages } from './messages/aws';
 import { cliMessages } from './messages/cli';
 import { errorMessages } from './messages/errors';
 
@@ -16,7 +17,7 @@ export interface MessageModule<K extends string> {
   readonly ja: Readonly<Partial<Record<K, string>>>;
 }
 
-const modules = [appMessages, cliMessages, errorMessages] as const;
+const modules = [appMessages, awsMessages, cliMessages, errorMessages] as const;
 
 type KeysOf<M> = M extends MessageModule<infer K> ? K : never;
 export type MessageKey = KeysOf<(typeof modules)[number]>;
