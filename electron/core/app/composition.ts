@@ -1,0 +1,61 @@
+import { contract, type Contract } from '../../../shared/ipc/contract';
+import type { Handlers } from '../../../shared/ipc/dispatch';
+import { createEventHub, type EventHub } from '../../../shared/ipc/events';
+import { createAwsClientFactory, type AwsClientFactory } from '../aws/clients';
+import { listProfiles } from '../aws/profiles';
+import type { Disposable } from '../base/lifecycle';
+import type { Logger } from '../base/logger';
+import { InventoryService } from '../inventory/inventory';
+import { createHandlers } from './handlers';
+
+export interface AppServicesOptions {
+  /** Sends every AWS call here (the emulator in the demo); otherwise AWS_ENDPOINT_URL* or AWS. */
+  readonly endpointUrl?: string;
+  /** Where AWS_* settings (profiles files, endpoints) come from. */
+  readonly env: NodeJS.ProcessEnv;
+  readonly logger: Logger;
+  /** Which host runs the renderer; shown by `app.info`. Default 'web'. */
+  readonly host?: 'electron' | 'web';
+  /** The app version shown by `app.info`. */
+  readonly version?: string;
+}
+
+export interface AppServices extends Disposable {
+  readonly handlers: Handlers;
+  readonly events: EventHub<Contract>;
+  readonly clients: AwsClientFactory;
+  readonly inventory: InventoryService;
+  readonly logger: Logger;
+}
+
+/**
+ * The one composition of the app's services, used by the Electron main process and the web host:
+ * AWS client factory -> inventory -> the contract's handler map, plus the event hub.
+ */
+export function createAppServices(options: AppServicesOptions): AppServices {
+  const { env, logger } = options;
+  const endpointUrl = options.endpointUrl?.trim() || undefined;
+  const clients = createAwsClientFactory({ env, logger, ...(endpointUrl ? { endpointUrl } : {}) });
+  const inventory = new InventoryService({ clients, logger });
+  const events = createEventHub(contract, logger);
+  const handlers = createHandlers({
+    inventory,
+    listProfiles: () => listProfiles({ env }),
+    appInfo: {
+      version: options.version ?? '0.0.0',
+      host: options.host ?? 'web',
+      ...(endpointUrl ? { endpointUrl } : {}),
+    },
+    endpointFor: (service, region) => clients.endpointFor(service, region),
+  });
+  return {
+    handlers,
+    events,
+    clients,
+    inventory,
+    logger,
+    dispose() {
+      clients.dispose();
+    },
+  };
+}

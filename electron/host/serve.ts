@@ -1,0 +1,129 @@
+/**
+ * `npm run serve -- [--port P] [--endpoint-url URL] [--static-dir DIR]`: the web host on its own.
+ * Prints exactly `porthole web host listening on http://127.0.0.1:<P>/?token=<T>` on stdout when ready.
+ * It builds nothing: the renderer must already be in out/renderer (`npm run build:renderer`).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createAppServices } from '../core/app/composition';
+import { streamLogger } from '../core/base/logger';
+import { hostText } from './text';
+import { startWebHost } from './web-host';
+
+const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+
+export interface ServeOptions {
+  readonly port: number;
+  readonly endpointUrl?: string;
+  readonly staticDir: string;
+}
+
+/** Parses the command line; returns a message (and exit code) instead when it cannot run. */
+export function parseServeArgs(argv: readonly string[]): ServeOptions | { exit: number; message: string } {
+  let values: { port?: string; 'endpoint-url'?: string; 'static-dir'?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        port: { type: 'string' },
+        'endpoint-url': { type: 'string' },
+        'static-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    return { exit: 2, message: `${e instanceof Error ? e.message : String(e)}\n${hostText('host.usage')}` };
+  }
+  if (values.help) return { exit: 0, message: hostText('host.usage') };
+  const portText = values.port ?? '0';
+  const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
+  if (!Number.isInteger(port) || port > 65535)
+    return { exit: 2, message: hostText('host.badPort', { value: portText }) };
+  const endpointUrl = values['endpoint-url'];
+  if (endpointUrl !== undefined && !isHttpUrl(endpointUrl)) {
+    return { exit: 2, message: hostText('host.badEndpoint', { value: endpointUrl }) };
+  }
+  const staticDir = resolve(values['static-dir'] ?? join(repoRoot, 'out', 'renderer'));
+  return { port, staticDir, ...(endpointUrl ? { endpointUrl } : {}) };
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+async function main(): Promise<number> {
+  const parsed = parseServeArgs(process.argv.slice(2));
+  if ('exit' in parsed) {
+    (parsed.exit === 0 ? process.stdout : process.stderr).write(`${parsed.message}\n`);
+    return parsed.exit;
+  }
+  const index = join(parsed.staticDir, 'index.html');
+  if (!existsSync(index)) {
+    process.stderr.write(`${hostText('host.rendererMissing', { path: index })}\n`);
+    return 1;
+  }
+  const logger = streamLogger(
+    (line) => process.stderr.write(`${line}\n`),
+    process.env.PORTHOLE_LOG_LEVEL === 'debug' ? 'debug' : 'warn',
+  );
+  const services = createAppServices({
+    env: process.env,
+    logger,
+    host: 'web',
+    version: packageVersion(),
+    ...(parsed.endpointUrl ? { endpointUrl: parsed.endpointUrl } : {}),
+  });
+  let host;
+  try {
+    host = await startWebHost({ port: parsed.port, host: '127.0.0.1', staticDir: parsed.staticDir, services, logger });
+  } catch (e) {
+    services.dispose();
+    process.stderr.write(`${hostText('host.startFailed', { detail: e instanceof Error ? e.message : String(e) })}\n`);
+    return 1;
+  }
+  process.stdout.write(`${hostText('host.listening', { url: host.url })}\n`);
+  const running = host;
+  await new Promise<void>((resolveStop) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void running.close().finally(() => {
+        services.dispose();
+        resolveStop();
+      });
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  return 0;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`${hostText('host.startFailed', { detail: e instanceof Error ? e.message : String(e) })}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
