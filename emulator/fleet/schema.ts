@@ -1,0 +1,131 @@
+import { z } from 'zod';
+
+/**
+ * The fleet file: what the emulator serves. One JSON document, validated with this schema.
+ * Later issues extend instances through the optional fields marked "later" (ports, faults, KMS, preferences).
+ */
+
+export const INSTANCE_ID_PATTERN = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
+export const MANAGED_INSTANCE_ID_PATTERN = /^mi-[0-9a-f]{17}$/;
+
+export const OsFamilySchema = z.enum(['amazon-linux', 'ubuntu', 'rhel', 'debian', 'windows-server', 'macos']);
+export type OsFamily = z.infer<typeof OsFamilySchema>;
+
+export const SsmPingStatusSchema = z.enum(['Online', 'ConnectionLost', 'Inactive']);
+export type SsmPingStatus = z.infer<typeof SsmPingStatusSchema>;
+
+export const Ec2StateSchema = z.enum(['pending', 'running', 'shutting-down', 'terminated', 'stopping', 'stopped']);
+export type Ec2State = z.infer<typeof Ec2StateSchema>;
+
+const ipv4 = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}$/, 'must be an IPv4 address');
+const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be a region name such as us-east-1');
+const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
+
+/** Tag key -> value. Keys and values may be any Unicode text (Japanese included). */
+const TagsSchema = z.record(z.string().min(1).max(128), z.string().max(256));
+
+export const FleetInstanceSpecSchema = z
+  .object({
+    /** `i-` + 8 or 17 hex digits for EC2 instances, `mi-` + 17 hex digits for hybrid (on-premises) nodes. */
+    id: z.string().refine((v) => INSTANCE_ID_PATTERN.test(v) || MANAGED_INSTANCE_ID_PATTERN.test(v), {
+      message: 'must be i-<8 or 17 hex digits> or mi-<17 hex digits>',
+    }),
+    region,
+    /** Defaults to the fleet's account. */
+    accountId: accountId.optional(),
+    /** EC2: the Name tag (added to `tags` when missing). Hybrid: the node name SSM reports. */
+    name: z.string().optional(),
+    /** EC2 tags for `i-` instances; SSM tags (ListTagsForResource) for `mi-` nodes. */
+    tags: TagsSchema.default({}),
+    platform: OsFamilySchema,
+    /** OS name as SSM reports it (e.g. `Microsoft Windows Server 2019 Datacenter`); a per-family default otherwise. */
+    platformName: z.string().optional(),
+    /** OS version as SSM reports it (e.g. `2023`, `22.04`, `10.0.20348`); a per-family default otherwise. */
+    platformVersion: z.string().optional(),
+    /** Host name SSM reports as ComputerName; derived from the private IP when omitted. */
+    computerName: z.string().optional(),
+    privateIp: ipv4,
+    publicIp: ipv4.optional(),
+
+    /** Whether SSM manages the node (an EC2 instance without the agent/role has `managed: false`). */
+    managed: z.boolean().default(true),
+    pingStatus: SsmPingStatusSchema.default('Online'),
+    agentVersion: z.string().default('3.3.1802.0'),
+    /** ISO time of the last agent ping; "a moment ago" for Online nodes, a day ago otherwise, when omitted. */
+    lastPingAt: z.string().datetime().optional(),
+    associationStatus: z.enum(['Success', 'Pending', 'Failed']).optional(),
+    /** Hybrid nodes: the service role of the activation. */
+    iamRole: z.string().optional(),
+    activationId: z.string().optional(),
+    registrationDate: z.string().datetime().optional(),
+
+    /** EC2 only. */
+    instanceType: z.string().default('t3.micro'),
+    state: Ec2StateSchema.default('running'),
+    vpcId: z
+      .string()
+      .regex(/^vpc-[0-9a-f]+$/)
+      .optional(),
+    subnetId: z
+      .string()
+      .regex(/^subnet-[0-9a-f]+$/)
+      .optional(),
+    availabilityZone: z.string().optional(),
+    imageId: z
+      .string()
+      .regex(/^ami-[0-9a-f]+$/)
+      .optional(),
+    launchTime: z.string().datetime().optional(),
+    keyName: z.string().optional(),
+    architecture: z.enum(['x86_64', 'arm64']).default('x86_64'),
+    iamInstanceProfile: z.string().optional(),
+
+    /** Later: remote port -> local port the agent side connects to (e.g. {"3389": 13389}). */
+    ports: z.record(z.string().regex(/^\d{1,5}$/), z.number().int().min(1).max(65535)).optional(),
+    /** Later: fault injection for this instance's sessions (drop, delay, reorder, ...). Shape owned by the sessions side. */
+    faults: z.record(z.string(), z.unknown()).optional(),
+    /** Later: whether sessions to this instance use KMS encryption (and which key). */
+    kmsEncryption: z.union([z.boolean(), z.object({ keyId: z.string() })]).optional(),
+    /** Later: Session Manager preferences (shell profile, run-as user, idle timeout...). */
+    sessionPreferences: z.record(z.string(), z.unknown()).optional(),
+  })
+  .superRefine((spec, ctx) => {
+    const hybrid = spec.id.startsWith('mi-');
+    if (hybrid && !spec.managed) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['managed'],
+        message: 'a hybrid (mi-) node exists only in SSM: it must be managed',
+      });
+    }
+    if (hybrid && spec.publicIp) {
+      ctx.addIssue({ code: 'custom', path: ['publicIp'], message: 'hybrid (mi-) nodes have no EC2 public IP' });
+    }
+  });
+
+export type FleetInstanceSpec = z.infer<typeof FleetInstanceSpecSchema>;
+
+export const FleetFileSchema = z
+  .object({
+    /** Account the instances belong to unless an instance says otherwise. */
+    accountId: accountId.default('123456789012'),
+    /** The newest SSM Agent version (drives IsLatestVersion). */
+    latestAgentVersion: z.string().default('3.3.1802.0'),
+    instances: z.array(FleetInstanceSpecSchema),
+  })
+  .superRefine((file, ctx) => {
+    const seen = new Set<string>();
+    file.instances.forEach((instance, index) => {
+      if (seen.has(instance.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['instances', index, 'id'],
+          message: `duplicate instance id ${instance.id}`,
+        });
+      }
+      seen.add(instance.id);
+    });
+  });
+
+export type FleetFile = z.infer<typeof FleetFileSchema>;
+export type FleetFileInput = z.input<typeof FleetFileSchema>;
