@@ -126,15 +126,18 @@ export function LinuxMark(props: IconProps) {
   const size = props.size ?? 16;
   return (
     <svg width={size} height={size} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-      <ellipse cx="12" cy="13.5" rx="6.6" ry="8.3" fill="#2b2b2b" />
-      <ellipse cx="12" cy="15.2" rx="4.3" ry="5.8" fill="#f4f4f0" />
-      <circle cx="10.2" cy="8.4" r="1.25" fill="#fff" />
-      <circle cx="13.8" cy="8.4" r="1.25" fill="#fff" />
-      <circle cx="10.4" cy="8.6" r="0.55" fill="#111" />
-      <circle cx="13.6" cy="8.6" r="0.55" fill="#111" />
-      <path d="M10.4 10.4h3.2L12 12.2z" fill="#f5b301" />
-      <ellipse cx="8.2" cy="21.3" rx="2.6" ry="1.2" fill="#f5b301" />
-      <ellipse cx="15.8" cy="21.3" rx="2.6" ry="1.2" fill="#f5b301" />
+      <path
+        className="tux__body"
+        d="M12 1.8c-3 0-4.6 2.4-4.6 5.4 0 1.3.2 2.2-.6 3.6C5.5 13 4.3 15.2 4.3 17.4c0 2.6 2.8 4.6 7.7 4.6s7.7-2 7.7-4.6c0-2.2-1.2-4.4-2.5-6.6-.8-1.4-.6-2.3-.6-3.6 0-3-1.6-5.4-4.6-5.4z"
+      />
+      <ellipse className="tux__belly" cx="12" cy="15.6" rx="4.4" ry="5.3" />
+      <circle className="tux__eye" cx="10.3" cy="6.9" r="1.15" />
+      <circle className="tux__eye" cx="13.7" cy="6.9" r="1.15" />
+      <circle className="tux__pupil" cx="10.5" cy="7.1" r="0.5" />
+      <circle className="tux__pupil" cx="13.5" cy="7.1" r="0.5" />
+      <path className="tux__beak" d="M10.2 8.9h3.6L12 10.8z" />
+      <ellipse className="tux__beak" cx="7.6" cy="21.2" rx="2.9" ry="1.3" />
+      <ellipse className="tux__beak" cx="16.4" cy="21.2" rx="2.9" ry="1.3" />
     </svg>
   );
 }

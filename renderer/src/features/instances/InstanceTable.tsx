@@ -167,14 +167,16 @@ export function InstanceTable({ instances, selectedId, busy, onSelect }: Instanc
                 }}
               >
                 <td role="gridcell" className="cell-name">
-                  <span className={instance.name ? 'name' : 'name name--none'}>
-                    {instance.name ?? t('instances.unnamed')}
-                  </span>
-                  {instance.hybrid && (
-                    <span className="pill" title={t('instances.hybridTitle')}>
-                      {t('instances.hybrid')}
+                  <span className="name-cell">
+                    <span className={instance.name ? 'name' : 'name name--none'} title={instance.name}>
+                      {instance.name ?? t('instances.unnamed')}
                     </span>
-                  )}
+                    {instance.hybrid && (
+                      <span className="pill" title={t('instances.hybridTitle')}>
+                        {t('instances.hybrid')}
+                      </span>
+                    )}
+                  </span>
                 </td>
                 <td role="gridcell" className="mono">
                   {instance.instanceId}
@@ -184,7 +186,9 @@ export function InstanceTable({ instances, selectedId, busy, onSelect }: Instanc
                 </td>
                 <td role="gridcell" className="cell-platform">
                   <PlatformIcon platform={instance.platform} />
-                  <span className="platform-name">{instance.platformName ?? t(`platform.${instance.platform}`)}</span>
+                  <span className="platform-name" title={instance.platformName}>
+                    {instance.platformName ?? t(`platform.${instance.platform}`)}
+                  </span>
                   {instance.platformVersion && <span className="muted">{instance.platformVersion}</span>}
                 </td>
                 <td role="gridcell" className="mono">

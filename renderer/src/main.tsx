@@ -1,0 +1,26 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { pickLocale } from '../../shared/i18n/catalog';
+import { App } from './app/App';
+import { getBridge } from './ipc/bridge';
+import { createAppStore } from './state/store';
+import './ui/theme.css';
+
+function safeStorage(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+const store = createAppStore({ bridge: getBridge(), storage: safeStorage() });
+const locale = pickLocale(navigator.language);
+const container = document.getElementById('root');
+if (!container) throw new Error('index.html has no #root element');
+
+createRoot(container).render(
+  <StrictMode>
+    <App store={store} locale={locale} />
+  </StrictMode>,
+);
