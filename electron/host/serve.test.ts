@@ -51,7 +51,8 @@ describe('npm run serve', () => {
       line,
     );
     expect(match, line).not.toBeNull();
-    const [, origin, , token] = match!;
+    const origin = match![1]!;
+    const token = match![3]!;
     const page = await fetch(`${origin}/`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<title>Porthole</title>');
