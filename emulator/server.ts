@@ -213,10 +213,10 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     const scope = parsed.ok ? parsed.auth.scope : parsed.scope;
     const contentType = firstHeader(req.headers['content-type']) ?? '';
     // Route by the signing scope's service, like AWS routes by endpoint host; guess from the request when unsigned.
-    const service =
+    let service =
       scope?.service ??
       (target ? (TARGET_SERVICES[target.split('.')[0] ?? ''] ?? 'ssm') : contentType.includes('form') ? 'ec2' : 'ssm');
-    const protocol: Protocol = SERVICE_PROTOCOLS[service] ?? (target ? 'json' : 'query');
+    let protocol: Protocol = SERVICE_PROTOCOLS[service] ?? (target ? 'json' : 'query');
     let operation = target?.split('.').slice(1).join('.') ?? '';
     let accessKeyId: string | undefined;
 
@@ -244,6 +244,11 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
             ? new URLSearchParams(q < 0 ? '' : (req.url ?? '').slice(q + 1))
             : new URLSearchParams(body.toString('utf8'));
         operation = params.get('Action') ?? '';
+        // Unsigned Query requests carry no scope: tell STS from EC2 by the API version.
+        if (!scope && params.get('Version') === '2011-06-15') {
+          service = 'sts';
+          protocol = 'query';
+        }
       }
       if (!parsed.ok) return fail(authError(protocol, parsed.kind, parsed.detail));
       accessKeyId = parsed.auth.scope.accessKeyId;

@@ -18,8 +18,13 @@ export function xmlEscape(value: string): string {
   });
 }
 
-/** A node of a response document: text, nested elements, a list of `<item>`s, or nothing (omitted). */
-export type XmlValue = string | number | boolean | XmlElement | XmlValue[] | undefined | null;
+/** Pre-serialised XML inserted as is (for fragments cached between requests). */
+export class RawXml {
+  constructor(readonly xml: string) {}
+}
+
+/** A node of a response document: text, nested elements, a list of `<item>`s, raw XML, or nothing (omitted). */
+export type XmlValue = string | number | boolean | XmlElement | RawXml | XmlValue[] | undefined | null;
 export interface XmlElement {
   [name: string]: XmlValue;
 }
@@ -30,6 +35,10 @@ export interface XmlElement {
  */
 export function xmlChildren(value: XmlValue, out: string[] = []): string[] {
   if (value === undefined || value === null) return out;
+  if (value instanceof RawXml) {
+    out.push(value.xml);
+    return out;
+  }
   if (Array.isArray(value)) {
     for (const item of value) {
       out.push('<item>');

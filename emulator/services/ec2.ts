@@ -5,7 +5,7 @@
 import { AwsError, XML_NS } from '../aws/errors';
 import type { QueryOperation } from '../aws/operation';
 import { PageTokens, fingerprint } from '../aws/pagination';
-import { xmlDocument, type XmlElement } from '../aws/xml';
+import { RawXml, xmlChildren, xmlDocument, type XmlElement } from '../aws/xml';
 import type { FleetInstance } from '../fleet/fleet';
 import type { Ec2State } from '../fleet/schema';
 
@@ -223,6 +223,24 @@ function instanceXml(i: FleetInstance): XmlElement {
   };
 }
 
+/** EC2 attributes of an instance do not change while the emulator runs: serialise each reservation once. */
+const reservationCache = new WeakMap<FleetInstance, RawXml>();
+
+function reservationXml(instance: FleetInstance): RawXml {
+  let cached = reservationCache.get(instance);
+  if (!cached) {
+    const element: XmlElement = {
+      reservationId: instance.ec2!.reservationId,
+      ownerId: instance.accountId,
+      groupSet: [],
+      instancesSet: [instanceXml(instance)],
+    };
+    cached = new RawXml(xmlChildren(element).join(''));
+    reservationCache.set(instance, cached);
+  }
+  return cached;
+}
+
 function dryRun(params: URLSearchParams): void {
   if (params.get('DryRun') === 'true') {
     throw new AwsError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
@@ -281,7 +299,7 @@ export function createEc2Operations(tokens: PageTokens): Record<string, QueryOpe
       }
       start = position;
     }
-    const reservations: XmlElement[] = [];
+    const reservations: RawXml[] = [];
     let next: number | undefined;
     for (let index = start; index < instances.length; index++) {
       const instance = instances[index]!;
@@ -290,12 +308,7 @@ export function createEc2Operations(tokens: PageTokens): Record<string, QueryOpe
         next = index;
         break;
       }
-      reservations.push({
-        reservationId: instance.ec2!.reservationId,
-        ownerId: instance.accountId,
-        groupSet: [],
-        instancesSet: [instanceXml(instance)],
-      });
+      reservations.push(reservationXml(instance));
     }
     return xmlDocument('DescribeInstancesResponse', XML_NS.ec2, {
       requestId: ctx.requestId,
