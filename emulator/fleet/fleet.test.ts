@@ -14,9 +14,7 @@ describe('demo fleet', () => {
     expect(all.some((i) => i.pingStatus === 'ConnectionLost')).toBe(true);
     expect(all.some((i) => !i.managed && !i.hybrid)).toBe(true);
     expect(
-      all.some(
-        (i) => i.tags.some((t) => /[^ -~]/.test(t.key)) && i.tags.some((t) => t.value === 'ウェブサーバー'),
-      ),
+      all.some((i) => i.tags.some((t) => /[^ -~]/.test(t.key)) && i.tags.some((t) => t.value === 'ウェブサーバー')),
     ).toBe(true);
     for (const i of all.filter((x) => !x.hybrid)) {
       expect(i.tags.map((t) => t.key)).toEqual(expect.arrayContaining(['Name', 'Environment', 'Team', 'Role']));
