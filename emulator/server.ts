@@ -22,7 +22,11 @@
  *     authenticates with the session token in its first message). Sockets handed to a handler are destroyed
  *     on close() if still open.
  *
- * Both are also available to plugins passed as `createEmulator({ plugins: [install] })`: `install(host)` is called
+ * (c) Plain HTTP routes for emulator-only endpoints (no SigV4), keyed by a path prefix that must start with `/_`:
+ *       emulator.registerRoute('/_emulator/', (req, res) => { ... });
+ *     Served before the AWS APIs; AWS paths can never be shadowed.
+ *
+ * All three are also available to plugins passed as `createEmulator({ plugins: [install] })`: `install(host)` is called
  * once the server listens (so `host.url` is known, e.g. to build a StreamUrl) and may return a Disposable that
  * close() disposes. The fleet model (`host.fleet`: ping status, platform, agent version, per-instance `spec.ports`,
  * `spec.faults`, `spec.kmsEncryption`, ...) is shared by all handlers; `fleet.setPingStatus()` changes what
