@@ -8,6 +8,7 @@ import { appMessages } from './messages/app';
 import { awsMessages } from './messages/aws';
 import { cliMessages } from './messages/cli';
 import { errorMessages } from './messages/errors';
+import { hostMessages } from './messages/host';
 
 export type Locale = 'en' | 'ja';
 export const LOCALES: readonly Locale[] = ['en', 'ja'];
@@ -17,7 +18,7 @@ export interface MessageModule<K extends string> {
   readonly ja: Readonly<Partial<Record<K, string>>>;
 }
 
-const modules = [appMessages, awsMessages, cliMessages, errorMessages] as const;
+const modules = [appMessages, awsMessages, cliMessages, errorMessages, hostMessages] as const;
 
 type KeysOf<M> = M extends MessageModule<infer K> ? K : never;
 export type MessageKey = KeysOf<(typeof modules)[number]>;
