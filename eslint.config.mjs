@@ -52,6 +52,16 @@ export default tseslint.config(
     paths: [noElectron],
     patterns: [{ group: ['**/main/**', '**/preload/**', '**/host/**', '**/renderer/**', '**/emulator/**'], message: 'cli imports core, shared and its own folder.' }],
   }),
+  // Integration tests (*.integration.test.ts) run the real client against the real emulator (see Tests in the
+  // architecture doc), so they may import emulator/; the other layer rules still hold for them.
+  layer(['electron/core/**/*.integration.test.ts'], {
+    paths: [noElectron],
+    patterns: [{ group: ['**/main/**', '**/preload/**', '**/host/**', '**/cli/**', '**/renderer/**'], message: 'core tests import core, shared and the emulator.' }],
+  }),
+  layer(['electron/cli/**/*.integration.test.ts'], {
+    paths: [noElectron],
+    patterns: [{ group: ['**/main/**', '**/preload/**', '**/host/**', '**/renderer/**'], message: 'cli tests import core, shared, cli and the emulator.' }],
+  }),
   layer(['electron/main/**/*.ts'], {
     patterns: [{ group: ['**/preload/**', '**/host/**', '**/cli/**', '**/renderer/**', '**/emulator/**'], message: 'main imports core, shared and its own folder.' }],
   }),

@@ -172,6 +172,22 @@ describe('InventoryService.list', () => {
     expect(peak).toBe(4);
   });
 
+  it('fails the listing when a hybrid node tag call fails', async () => {
+    const clients = fakeClientFactory({
+      DescribeInstanceInformation: (input) =>
+        paged([ssmInfo('mi-1', { ResourceType: 'ManagedInstance' })], input, 'InstanceInformationList', 50),
+      DescribeInstances: () => ({ Reservations: [] }),
+      GetCallerIdentity: () => ({ Account: '1' }),
+      ListTagsForResource: () => {
+        throw Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' });
+      },
+    });
+    await expect(new InventoryService({ clients }).list(q)).rejects.toMatchObject({
+      code: 'AWS_ACCESS_DENIED',
+      params: { operation: 'ssm:ListTagsForResource' },
+    });
+  });
+
   it('maps an auth failure to AWS_AUTH_FAILED naming the operation', async () => {
     const denied = () => {
       throw Object.assign(new Error('The security token included in the request is invalid.'), {

@@ -8,7 +8,8 @@
  * takes 10 EC2 pages that overlap the SSM paging entirely; it is also the only way to find the EC2
  * instances SSM does not manage, which the list shows as `NotManaged`.
  * Hybrid (`mi-`) nodes have no EC2 record; their tags come from SSM ListTagsForResource, a few calls in
- * flight at once.
+ * flight at once, started as soon as the SSM page naming the node arrives. For big fleets the EC2 listing is
+ * the long pole (the SDK parses ~1000 instances of XML per page), so SSM paging and tag calls hide behind it.
  */
 import {
   DescribeRegionsCommand,
@@ -26,7 +27,7 @@ import type { Instance, PingStatus, Platform, Tag } from '../../../shared/model/
 import type { AwsClientFactory, AwsService } from '../aws/clients';
 import { toPortholeError } from '../aws/errors';
 import { silentLogger, type Logger } from '../base/logger';
-import { mapWithConcurrency } from './concurrency';
+import { TaskLimiter } from './concurrency';
 
 export interface InventoryDeps {
   clients: AwsClientFactory;
@@ -75,12 +76,17 @@ export class InventoryService {
         return undefined;
       },
     );
-    const [infos, ec2] = await Promise.all([this.managedNodes(q), this.ec2Instances(q)]);
-    const hybridIds = infos
-      .filter(isHybrid)
-      .map((i) => i.InstanceId)
-      .filter((id): id is string => !!id);
-    const [hybridTags, account] = await Promise.all([this.hybridTags(q, hybridIds), identity]);
+    // Hybrid nodes' tags are fetched as their SSM page arrives, overlapping the rest of the paging.
+    const hybridTags = new Map<string, Tag[]>();
+    const tagTasks = new TaskLimiter(this.tagConcurrency);
+    const onPage = (page: readonly InstanceInformation[]) => {
+      for (const info of page) {
+        const id = info.InstanceId;
+        if (id && isHybrid(info)) tagTasks.submit(async () => void hybridTags.set(id, await this.tagsOf(q, id)));
+      }
+    };
+    const [infos, ec2] = await Promise.all([this.managedNodes(q, onPage), this.ec2Instances(q)]);
+    const [, account] = await Promise.all([tagTasks.settled(), identity]);
 
     const out: Instance[] = [];
     const seen = new Set<string>();
@@ -121,14 +127,21 @@ export class InventoryService {
       .sort();
   }
 
-  private async managedNodes(q: InventoryQuery): Promise<InstanceInformation[]> {
+  private async managedNodes(
+    q: InventoryQuery,
+    onPage: (page: readonly InstanceInformation[]) => void,
+  ): Promise<InstanceInformation[]> {
     return this.call('ssm', q, 'DescribeInstanceInformation', async () => {
       const all: InstanceInformation[] = [];
       const pages = paginateDescribeInstanceInformation(
         { client: this.clients.ssm(q), pageSize: SSM_PAGE_SIZE, stopOnSameToken: true },
         { MaxResults: SSM_PAGE_SIZE },
       );
-      for await (const page of pages) all.push(...(page.InstanceInformationList ?? []));
+      for await (const page of pages) {
+        const list = page.InstanceInformationList ?? [];
+        all.push(...list);
+        onPage(list);
+      }
       return all;
     });
   }
@@ -160,17 +173,11 @@ export class InventoryService {
     }
   }
 
-  private async hybridTags(q: InventoryQuery, ids: readonly string[]): Promise<Map<string, Tag[]>> {
-    const tags = new Map<string, Tag[]>();
-    if (ids.length === 0) return tags;
-    const client = this.clients.ssm(q);
-    await mapWithConcurrency(ids, this.tagConcurrency, async (id) => {
-      const out = await this.call('ssm', q, 'ListTagsForResource', () =>
-        client.send(new ListTagsForResourceCommand({ ResourceType: 'ManagedInstance', ResourceId: id })),
-      );
-      tags.set(id, toTags(out.TagList));
-    });
-    return tags;
+  private async tagsOf(q: InventoryQuery, id: string): Promise<Tag[]> {
+    const out = await this.call('ssm', q, 'ListTagsForResource', () =>
+      this.clients.ssm(q).send(new ListTagsForResourceCommand({ ResourceType: 'ManagedInstance', ResourceId: id })),
+    );
+    return toTags(out.TagList);
   }
 
   /** Runs one AWS operation, turning whatever it throws into a PortholeError. */
