@@ -1,6 +1,7 @@
 /** The `npm run emulator` program: readiness line, argument errors, clean shutdown. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
@@ -52,6 +53,40 @@ describe('emulator main', () => {
     });
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
+  });
+
+  it('accepts only the credentials given with --access-key/--secret-key', async () => {
+    const run = start([
+      '--port',
+      '0',
+      '--generate',
+      '10',
+      '--access-key',
+      'AKIAPORTHOLETEST0001',
+      '--secret-key',
+      's3cr3t',
+    ]);
+    const url = (await run.ready).slice('listening on '.length);
+    const client = (accessKeyId: string, secretAccessKey: string) =>
+      new STSClient({
+        endpoint: url,
+        region: 'eu-west-1',
+        credentials: { accessKeyId, secretAccessKey },
+        maxAttempts: 1,
+      });
+    const good = client('AKIAPORTHOLETEST0001', 's3cr3t');
+    const old = client('test', 'test');
+    try {
+      expect((await good.send(new GetCallerIdentityCommand({}))).Account).toBe('123456789012');
+      await expect(old.send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({ name: 'InvalidClientTokenId' });
+    } finally {
+      good.destroy();
+      old.destroy();
+    }
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(0);
+    expect(run.output().stdout).not.toContain('s3cr3t');
+    expect(run.output().stderr).not.toContain('s3cr3t');
   });
 
   it('exits 2 with a usage message on bad arguments or an unreadable fleet', async () => {
