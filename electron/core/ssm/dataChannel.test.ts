@@ -278,7 +278,7 @@ describe('DataChannel: control messages', () => {
     await peer.until(() => channel.state === 'closed');
     expect(states.at(-1)).toEqual({
       state: 'closed',
-      end: { kind: 'channel-closed', output: 'Session timed out: idle for 20 minutes.' },
+      end: { kind: 'channel-closed', output: 'Session timed out: idle for 20 minutes.', undelivered: 0 },
     });
     await expect(channel.send(PayloadType.Output, text('x'))).rejects.toThrow(/channel-closed/);
   });

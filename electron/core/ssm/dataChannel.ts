@@ -44,7 +44,8 @@ export type DataChannelState = 'connecting' | 'open' | 'reconnecting' | 'closed'
 
 /** Why a channel ended. `closed` states carry the first two; everything else is `failed`. */
 export type DataChannelEnd =
-  | { kind: 'channel-closed'; output: string }
+  /** `undelivered`: stream messages held out of order (a gap never filled) when the service closed the channel. */
+  | { kind: 'channel-closed'; output: string; undelivered: number }
   | { kind: 'closed-by-client' }
   | { kind: 'session-timed-out'; detail: string }
   | { kind: 'connect-failed'; detail: string }
@@ -686,7 +687,11 @@ export class DataChannel implements Disposable {
         this.onStream(m);
         return;
       case MessageType.ChannelClosed:
-        this.finish('closed', { kind: 'channel-closed', output: parseChannelClosed(m.payload).output });
+        this.finish('closed', {
+          kind: 'channel-closed',
+          output: parseChannelClosed(m.payload).output,
+          undelivered: this.held.size,
+        });
         return;
       case MessageType.PausePublication:
         this.paused = true;

@@ -31,7 +31,14 @@ interface Harness {
   dataKey: Uint8Array;
 }
 
-async function setup(opts: { grace?: number; dataKeys?: DataKeySource | null; terminate?: () => Promise<void> } = {}) {
+async function setup(
+  opts: {
+    grace?: number;
+    dataKeys?: DataKeySource | null;
+    terminate?: () => Promise<void>;
+    expectExitCode?: boolean;
+  } = {},
+) {
   const peer = await new FakePeer().listening();
   peers.push(peer);
   const dataKey = new Uint8Array(randomBytes(64));
@@ -42,6 +49,7 @@ async function setup(opts: { grace?: number; dataKeys?: DataKeySource | null; te
     targetId: 'i-0123456789abcdef0',
     channel,
     firstMessageGraceMs: opts.grace ?? 5000,
+    expectExitCode: opts.expectExitCode ?? false,
     ...(opts.terminate ? { terminateApi: opts.terminate } : {}),
     ...(opts.dataKeys === null
       ? {}
@@ -136,6 +144,33 @@ describe('ShellSession without a handshake (plain shell)', () => {
     const end = await h.session.ended;
     expect(end).toEqual({ kind: 'ended', message: '' });
     await expect(h.session.write('x')).rejects.toThrow(/ended/);
+  });
+});
+
+describe('ShellSession: endings that lost output are failures, not silent truncations', () => {
+  it('fails when the service closes the channel while later messages wait for a gap that never filled', async () => {
+    const h = await setup();
+    h.peer.sendOutput(PayloadType.Output, 'a');
+    h.peer.nextOutput(PayloadType.Output, 'lost'); // never sent
+    h.peer.sendOutput(PayloadType.Output, 'c');
+    await h.peer.until(() => h.peer.acksReceived.length === 2);
+    h.peer.sendChannelClosed('');
+    const end = await h.session.ended;
+    expect(end.kind).toBe('failed');
+    expect(end.kind === 'failed' && end.message).toMatch(/before all output arrived \(1 later messages/);
+    expect(text(h.out)).toBe('a');
+  });
+
+  it('fails when a command that promised an exit code ends without one', async () => {
+    const h = await setup({ dataKeys: null, expectExitCode: true });
+    h.peer.sendOutput(PayloadType.HandshakeRequest, handshakeRequest('NonInteractiveCommands'));
+    await h.peer.until(() => inputs(h.peer, PayloadType.HandshakeResponse).length === 1);
+    h.peer.sendOutput(PayloadType.HandshakeComplete, '{"HandshakeTimeToComplete":1,"CustomerMessage":""}');
+    h.peer.sendOutput(PayloadType.Output, 'partial');
+    await h.peer.until(() => h.out.length === 1);
+    h.peer.sendChannelClosed('');
+    const end = await h.session.ended;
+    expect(end.kind === 'failed' && end.message).toMatch(/before the command's exit code arrived/);
   });
 });
 

@@ -74,6 +74,12 @@ export interface ShellSessionOptions {
    * waits until one of them arrives, or this long (a quiet interactive command). Default 2000 ms.
    */
   firstMessageGraceMs?: number;
+  /**
+   * The agent will send an exit code (NonInteractiveCommands with separate output streams). A normal end without
+   * one means the output was cut short (e.g. the agent gave up draining its backlog after a reconnect), and is
+   * reported as a failure instead of a silent truncation.
+   */
+  expectExitCode?: boolean;
   /** Input bytes buffered before the session is ready, at most. Default 1 MiB. */
   maxPendingInputBytes?: number;
 }
@@ -157,6 +163,11 @@ export class ShellSession implements Disposable {
   /** Agent version from the handshake ('' when there was none). */
   get agentVersion(): string {
     return this._agentVersion;
+  }
+
+  /** Counters of the underlying channel (sent, resent, duplicates, reconnects, ...). */
+  get channelStats(): Readonly<DataChannel['stats']> {
+    return this.channel.stats;
   }
 
   get exitCode(): number | undefined {
@@ -477,7 +488,20 @@ export class ShellSession implements Disposable {
   private onChannelEnd(end: DataChannelEnd): void {
     switch (end.kind) {
       case 'channel-closed':
-        this.finish({ kind: 'ended', message: end.output });
+        if (end.undelivered > 0) {
+          this.finish({
+            kind: 'failed',
+            message: `the instance ended the session before all output arrived (${end.undelivered} later messages were received but earlier ones never came)`,
+          });
+        } else if (this.options.expectExitCode && this._exitCode === undefined && end.output === '') {
+          this.finish({
+            kind: 'failed',
+            message:
+              "the instance ended the session before the command's exit code arrived; its output may be incomplete",
+          });
+        } else {
+          this.finish({ kind: 'ended', message: end.output });
+        }
         return;
       case 'closed-by-client':
         this.finish({ kind: 'closed-by-client' });

@@ -130,6 +130,7 @@ export class SessionStarter {
       dataKeys: this.deps.dataKeys ?? kmsDataKeySource(this.deps.clients.kms({ profile, region })),
       terminateApi,
       logger: this.log,
+      expectExitCode: request.parameters?.separateOutputStream?.[0] === 'true',
       ...this.deps.sessionOptions,
     });
     if (request.initialSize)
