@@ -1,7 +1,7 @@
 /**
  * The emulator as a program:
  *   node --import tsx emulator/main.ts --port <P> [--fleet <file.json> | --generate N [--seed S]]
- *                                      [--access-key K --secret-key S] [--verbose]
+ *                                      [--access-key K --secret-key S] [--no-pacing] [--verbose]
  * Prints `listening on http://127.0.0.1:<P>` on stdout when ready; exits cleanly on SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
@@ -9,8 +9,9 @@ import { createEmulator, type EmulatorPlugin } from './server';
 import { emulatorPlugins } from './plugins';
 
 const USAGE = `usage: npm run emulator -- --port <P> [--fleet <file.json> | --generate <N> [--seed <S>]]
-                            [--access-key <K> --secret-key <S>] [--verbose]
+                            [--access-key <K> --secret-key <S>] [--no-pacing] [--verbose]
   --port 0 picks a free port. The server binds 127.0.0.1 only.
+  --no-pacing turns off the agent's output pacing (1 s first-read wait, 1 ms per message), e.g. for benchmarks.
   Default credentials: access key "test", secret "test" (any region).`;
 
 function fail(message: string): never {
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
         'access-key': { type: 'string' },
         'secret-key': { type: 'string' },
         verbose: { type: 'boolean', default: false },
+        'no-pacing': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -58,7 +60,7 @@ async function main(): Promise<void> {
   const secretKey = values['secret-key'];
   if ((accessKey === undefined) !== (secretKey === undefined)) fail('--access-key and --secret-key go together');
 
-  const plugins: EmulatorPlugin[] = emulatorPlugins();
+  const plugins: EmulatorPlugin[] = emulatorPlugins({ pacing: !values['no-pacing'] });
   let emulator;
   try {
     emulator = await createEmulator({

@@ -88,6 +88,8 @@ export class AgentSession {
   private pauseTimer: ReturnType<typeof setTimeout> | undefined;
   private waiters = new Set<() => void>();
   private faults: FaultInjector | undefined;
+  /** Client frames MGS holds while publication is paused (fault injection). */
+  private heldInput: Buffer[] | undefined;
 
   constructor(config: AgentSessionConfig) {
     this.config = config;
@@ -123,7 +125,8 @@ export class AgentSession {
     ws.on('message', (data, _isBinary) => {
       // Both sides accept text frames too (§2.3).
       const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
-      this.channel.receive(bytes);
+      if (this.heldInput) this.heldInput.push(bytes);
+      else this.channel.receive(bytes);
     });
     ws.on('close', () => this.detach(ws, false));
     ws.on('error', (e) => this.log(`websocket error: ${e.message}`));
@@ -151,7 +154,12 @@ export class AgentSession {
     };
     return this.faults
       ? this.faults.connection(rawSend, {
-          drop: (mode) => (mode === 'close' ? ws.close(1000, 'Bye') : ws.terminate()),
+          drop: (mode) => {
+            // Stop the pumps at once, as the agent would see its send fail, then kill the socket.
+            this.detach(ws, false);
+            if (mode === 'close') ws.close(1000, 'Bye');
+            else ws.terminate();
+          },
           expireToken: (resume) => this.config.hooks.onExpireToken(resume),
           pausePublication: (ms) => this.pausePublication(ms),
         })
@@ -409,6 +417,9 @@ export class AgentSession {
     if (this.phase === 'ended') return;
     this.phase = 'ended';
     this.clearTimers();
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.pauseTimer = undefined;
+    this.heldInput = undefined;
     if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
     this.handshakeTimer = undefined;
     const ws = this.ws;
@@ -457,14 +468,23 @@ export class AgentSession {
     if (this.phase !== 'ended') this.config.hooks.onConnection(false);
   }
 
+  /**
+   * MGS pausing the agent's publication (fault injection): the client is told with pause_publication, the agent
+   * is paused, and MGS holds the client's frames meanwhile (otherwise the agent would un-pause on the first ack,
+   * §5.7). At the end: start_publication, un-pause, deliver the held frames.
+   */
   private pausePublication(durationMs: number): void {
     this.channel.sendControl(MessageType.PausePublication, new Uint8Array(0));
     this.channel.setPaused(true);
+    this.heldInput ??= [];
     if (this.pauseTimer) clearTimeout(this.pauseTimer);
     this.pauseTimer = setTimeout(() => {
       this.pauseTimer = undefined;
       this.channel.sendControl(MessageType.StartPublication, new Uint8Array(0));
       this.channel.setPaused(false);
+      const held = this.heldInput ?? [];
+      this.heldInput = undefined;
+      for (const frame of held) this.channel.receive(frame);
     }, durationMs);
   }
 
@@ -474,9 +494,10 @@ export class AgentSession {
     this.idleTimer = setTimeout(() => this.terminate(IDLE_TIMEOUT_MESSAGE), this.config.idleTimeoutMs);
   }
 
+  /** Session timeouts (not the publication pause, which must still end while output drains). */
   private clearTimers(): void {
-    for (const t of [this.idleTimer, this.maxTimer, this.pauseTimer]) if (t) clearTimeout(t);
-    this.idleTimer = this.maxTimer = this.pauseTimer = undefined;
+    for (const t of [this.idleTimer, this.maxTimer]) if (t) clearTimeout(t);
+    this.idleTimer = this.maxTimer = undefined;
   }
 
   private sendJson(payloadType: number, body: unknown): void {

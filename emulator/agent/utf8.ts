@@ -12,7 +12,7 @@ export function utf8SafeLength(buf: Uint8Array, max: number): number {
   for (let back = 1; back <= 3 && back <= n; back++) {
     const b = buf[n - back]!;
     if ((b & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead
-    const need = b >= 0xf0 && b <= 0xf4 ? 4 : b >= 0xe0 ? 3 : b >= 0xc2 && b < 0xe0 ? 2 : 1;
+    const need = b >= 0xf5 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc2 ? 2 : 1; // 0xc0, 0xc1, 0xf5+ are never leads
     if (need > back) {
       // The character starting at n - back is incomplete inside the window.
       // The character starting at n - back is incomplete inside the window: hold it back (0 means
