@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeInstanceInformationCommand } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAwsClientFactory, defaultCredentialsFor, resolveEndpointUrl, type AwsClientFactory } from './clients';
 
 describe('resolveEndpointUrl', () => {
@@ -140,5 +140,26 @@ describe('defaultCredentialsFor', () => {
     expect(fromEnv).toEqual({ accessKeyId: 'AKIDENV', secretAccessKey: 'envsecret', sessionToken: 'tok' });
     const fromFile = await defaultCredentialsFor('default', { env: { ...base } })();
     expect(fromFile).toMatchObject({ accessKeyId: 'AKIDFILE' });
+  });
+
+  it('fails at once for a named profile missing from the files, without asking instance metadata', async () => {
+    let metadataRequests = 0;
+    const imds = createServer((_req, res) => {
+      metadataRequests++;
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => imds.listen(0, '127.0.0.1', resolve));
+    vi.stubEnv('AWS_EC2_METADATA_SERVICE_ENDPOINT', `http://127.0.0.1:${(imds.address() as AddressInfo).port}`);
+    try {
+      const env = { AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'), AWS_CONFIG_FILE: join(dir, 'none') };
+      await expect(defaultCredentialsFor('typo', { env })()).rejects.toMatchObject({
+        name: 'CredentialsProviderError',
+      });
+      expect(metadataRequests).toBe(0);
+    } finally {
+      vi.unstubAllEnvs();
+      imds.closeAllConnections();
+      await new Promise((resolve) => imds.close(resolve));
+    }
   });
 });

@@ -12,7 +12,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { Disposable } from '../base/lifecycle';
 import { silentLogger, type Logger } from '../base/logger';
@@ -65,10 +65,13 @@ export function resolveEndpointUrl(
 }
 
 /**
- * Default credentials for a profile, with the SDK's providers (static keys, assume-role, SSO,
- * credential_process, web identity, container/instance metadata).
- * The profile named `default` (when AWS_PROFILE does not pick another) prefers AWS_ACCESS_KEY_ID /
- * AWS_SECRET_ACCESS_KEY from the environment, as the AWS CLI does without `--profile`.
+ * Default credentials for a profile, with the SDK's providers.
+ * - The implicit `default` profile (AWS_PROFILE unset) is the SDK's whole Node chain, as for the AWS CLI
+ *   without `--profile`: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY of `env` first, then the `default` profile,
+ *   web identity, then container or instance metadata.
+ * - Any named profile is read from the config files only (`fromIni`: static keys, assume-role, SSO,
+ *   credential_process, web identity): a typo in a profile name fails at once instead of falling through
+ *   to the instance metadata service.
  */
 export function defaultCredentialsFor(
   profile: string,
@@ -80,21 +83,22 @@ export function defaultCredentialsFor(
   const fromEnvironment = implicitDefault ? staticFromEnv(env) : undefined;
   if (fromEnvironment) return async () => fromEnvironment;
   const stsEndpoint = resolveEndpointUrl('sts', { endpointUrl: options.endpointUrl, env });
-  return fromNodeProviderChain({
+  const init = {
     profile,
     filepath: nonEmpty(env.AWS_SHARED_CREDENTIALS_FILE),
     configFilepath: nonEmpty(env.AWS_CONFIG_FILE),
     ignoreCache: true,
     // assume-role profiles call STS: send that call where STS calls go.
     ...(stsEndpoint ? { clientConfig: { endpoint: stsEndpoint } } : {}),
-    // Route the SDK's own notes to our logger (never credentials: the SDK does not log them).
+    // Route the SDK's own notes to our logger (the SDK does not log credentials).
     logger: {
       debug: (...args: unknown[]) => logger.debug(args.map(String).join(' ')),
       info: (...args: unknown[]) => logger.debug(args.map(String).join(' ')),
       warn: (...args: unknown[]) => logger.warn(args.map(String).join(' ')),
       error: (...args: unknown[]) => logger.warn(args.map(String).join(' ')),
     },
-  });
+  };
+  return implicitDefault ? fromNodeProviderChain(init) : fromIni(init);
 }
 
 function staticFromEnv(env: NodeJS.ProcessEnv): AwsCredentialIdentity | undefined {
