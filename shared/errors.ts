@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'INVALID_DOCUMENT',
   'SESSION_FAILED',
   'PORT_IN_USE',
+  'DISCONNECTED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -85,8 +85,8 @@ describe('websocket bridge', () => {
     const p = bridge.invoke('app.info', {});
     first.drop();
     const r = await p;
-    expect(r).toMatchObject({ ok: false, code: 'INTERNAL' });
-    if (!r.ok) expect(r.message).toMatch(/connection to the Porthole host was lost/);
+    expect(r).toMatchObject({ ok: false, code: 'DISCONNECTED' });
+    if (!r.ok) expect(r.message).toMatch(/Porthole host cannot be reached: it did not answer/);
     expect(bridge.state).toBe('reconnecting');
     expect(timers.map((t) => t.ms)).toEqual([250]);
     // An invoke made while reconnecting waits for the new socket.
@@ -95,7 +95,7 @@ describe('websocket bridge', () => {
     const second = socket();
     expect(second).not.toBe(first);
     second.drop(); // the retry fails too: backoff doubles, the waiting invoke fails
-    await expect(later).resolves.toMatchObject({ ok: false, code: 'INTERNAL' });
+    await expect(later).resolves.toMatchObject({ ok: false, code: 'DISCONNECTED' });
     expect(timers.map((t) => t.ms)).toEqual([500]);
     timers.shift()!.fn();
     socket().open();
@@ -142,8 +142,8 @@ describe('websocket bridge', () => {
     const p = bridge.invoke('app.info', {});
     bridge.dispose();
     expect(socket().closed).toBe(true);
-    await expect(p).resolves.toMatchObject({ ok: false });
-    await expect(bridge.invoke('app.info', {})).resolves.toMatchObject({ ok: false });
+    await expect(p).resolves.toMatchObject({ ok: false, code: 'DISCONNECTED' });
+    await expect(bridge.invoke('app.info', {})).resolves.toMatchObject({ ok: false, code: 'DISCONNECTED' });
     expect(timers).toEqual([]);
   });
 });

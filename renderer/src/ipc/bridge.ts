@@ -44,9 +44,8 @@ export interface WebSocketBridgeOptions {
 type Pending = (result: Result<never>) => void;
 
 function connectionLost(reason?: string): Result<never> {
-  const detail =
-    reason ?? 'the connection to the Porthole host was lost before it answered; it is reconnecting, try again';
-  return err('INTERNAL', t('error.INTERNAL', { detail }), { detail });
+  const detail = reason ?? 'it did not answer this request; Porthole is reconnecting, try again in a moment';
+  return err('DISCONNECTED', t('error.DISCONNECTED', { detail }), { detail });
 }
 
 /** Why invokes fail when the page was opened without its token. */
@@ -54,8 +53,8 @@ export const MISSING_TOKEN_REASON =
   'this page was opened without its access token; open the full URL printed by `npm run serve` or `npm run demo`';
 
 function bridgeClosed(): Result<never> {
-  const detail = 'the connection to the Porthole host is closed';
-  return err('INTERNAL', t('error.INTERNAL', { detail }), { detail });
+  const detail = 'this page closed its connection; reload the page';
+  return err('DISCONNECTED', t('error.DISCONNECTED', { detail }), { detail });
 }
 
 /** A `PortholeBridge` over the web host's websocket, reconnecting with backoff when it drops. */
