@@ -14,8 +14,6 @@ export default defineConfig({
   root: rendererRoot,
   base: './',
   plugins: [react()],
-  // Browser code only: no Node polyfills, no process.env leakage.
-  define: { 'process.env.NODE_ENV': JSON.stringify(process.env.NODE_ENV ?? 'production') },
   build: {
     outDir: `${repoRoot}out/renderer`,
     emptyOutDir: true,
