@@ -82,11 +82,11 @@ export const FleetInstanceSpecSchema = z
 
     /** Later: remote port -> local port the agent side connects to (e.g. {"3389": 13389}). */
     ports: z.record(z.string().regex(/^\d{1,5}$/), z.number().int().min(1).max(65535)).optional(),
-    /** Later: fault injection for this instance's sessions (drop, delay, reorder, ...). Shape owned by the sessions side. */
+    /** Fault injection for this instance's sessions (drop, delay, reorder, ...): FaultPlanSchema in emulator/agent/faults.ts. */
     faults: z.record(z.string(), z.unknown()).optional(),
-    /** Later: whether sessions to this instance use KMS encryption (and which key). */
+    /** Whether sessions to this instance use KMS encryption (`true`: alias/porthole-session), see emulator/sessions/preferences.ts. */
     kmsEncryption: z.union([z.boolean(), z.object({ keyId: z.string() })]).optional(),
-    /** Later: Session Manager preferences (shell profile, run-as user, idle timeout...). */
+    /** Session Manager preferences (shell profile, idle/max timeouts, kmsKeyId, pacing): SessionPreferencesSchema in emulator/sessions/preferences.ts. */
     sessionPreferences: z.record(z.string(), z.unknown()).optional(),
   })
   .superRefine((spec, ctx) => {

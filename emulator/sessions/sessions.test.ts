@@ -23,6 +23,8 @@ import { TestDataChannelClient } from './test-client';
 const LINUX = 'i-0a1b2c3d4e5f60001';
 const KMS_LINUX = 'i-0a1b2c3d4e5f60002';
 const IDLE_LINUX = 'i-0a1b2c3d4e5f60003';
+const MAX_LINUX = 'i-0a1b2c3d4e5f60004';
+const WINDOWS = 'i-0a1b2c3d4e5f60006';
 const OFFLINE = 'i-0a1b2c3d4e5f60008';
 const UNMANAGED = 'i-0a1b2c3d4e5f60009';
 
@@ -31,6 +33,12 @@ function demoFleet(): FleetFileInput {
   for (const instance of fleet.instances) {
     if (instance.id === KMS_LINUX) instance.kmsEncryption = true;
     if (instance.id === IDLE_LINUX) instance.sessionPreferences = { idleSessionTimeout: 0.01 }; // 600 ms
+    if (instance.id === MAX_LINUX) instance.sessionPreferences = { maxSessionDuration: 0.02 }; // 1.2 s
+    if (instance.id === WINDOWS) {
+      instance.sessionPreferences = {
+        shellProfile: { windows: 'echo "win-profile-$((1+1))"', linux: 'echo linux-profile' },
+      };
+    }
   }
   return fleet;
 }
@@ -238,6 +246,29 @@ describe('sessions without pacing', () => {
     const c = await open(h, { Target: IDLE_LINUX });
     await c.waitForClosed(5000);
     expect(c.closed!.Output).toMatch(/inactivity/);
+  });
+
+  it('ends a session at the maximum duration even while it is in use', async () => {
+    const c = await open(h, { Target: MAX_LINUX });
+    const typing = setInterval(() => c.type('echo busy\r'), 200);
+    try {
+      await c.waitForClosed(5000);
+    } finally {
+      clearInterval(typing);
+    }
+    expect(c.closed!.Output).toMatch(/maximum/);
+    const history = await h.ssm.send(
+      new DescribeSessionsCommand({ State: 'History', Filters: [{ key: 'Target', value: MAX_LINUX }] }),
+    );
+    expect(history.Sessions![0]).toMatchObject({ Status: 'Terminated', MaxSessionDuration: '1' });
+  });
+
+  it('types the platform shell profile first (Windows instance uses the windows profile)', async () => {
+    const c = await open(h, { Target: WINDOWS });
+    await c.waitForText('win-profile-2');
+    expect(c.stdoutText).not.toContain('linux-profile');
+    c.type('exit\r');
+    await c.waitForClosed();
   });
 
   it('refuses a websocket whose first frame carries a wrong token (close 1008, no data)', async () => {
