@@ -127,6 +127,16 @@ test.describe('instance list', () => {
     await expect(row(page, /ウェブサーバー/)).toHaveCount(0);
   });
 
+  test('the theme follows the system until the user picks one', async ({ page, stack }) => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await openApp(page, stack.appUrl);
+    const html = page.locator('html');
+    await expect(html).toHaveAttribute('data-theme', 'dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await expect(html).toHaveAttribute('data-theme', 'light');
+    await expect(page.getByRole('button', { name: 'Dark theme' })).toHaveAttribute('aria-pressed', 'false');
+  });
+
   test('the dark theme toggle applies and is remembered', async ({ page, stack }) => {
     await openApp(page, stack.appUrl);
     const html = page.locator('html');
@@ -169,5 +179,24 @@ test.describe('instance list', () => {
     await page.getByLabel('Profile').selectOption('demo');
     await expect(row(page, /web-prod-1/)).toBeVisible();
     await expect(page.getByRole('alert')).toHaveCount(0);
+  });
+});
+
+test.describe('in Japanese', () => {
+  test.use({ locale: 'ja-JP' });
+
+  test('follows the browser language', async ({ page, stack }) => {
+    await page.goto(stack.appUrl);
+    const grid = page.getByRole('grid', { name: 'インスタンス' });
+    await expect(grid).toBeVisible();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'ja');
+    await expect(grid.getByRole('columnheader', { name: '状態' })).toBeVisible();
+    await expect(page.getByText('11 台のインスタンス')).toBeVisible();
+    await expect(grid.getByRole('row', { name: /worker-staging-1/ }).getByText('接続切断')).toBeVisible();
+
+    await page.getByLabel('リージョン').selectOption('ap-northeast-1');
+    await page.getByRole('searchbox', { name: 'インスタンスを検索' }).fill('ウェブ');
+    await expect(page.getByText('4 台中 1 台を表示')).toBeVisible();
+    await expect(grid.getByRole('row', { name: /ウェブサーバー/ })).toBeVisible();
   });
 });
