@@ -147,6 +147,22 @@ describe('ShellSession without a handshake (plain shell)', () => {
   });
 });
 
+describe('ShellSession: flow control', () => {
+  it('holds output while paused (acknowledged, not lost) and delivers it in order on resume', async () => {
+    const h = await setup();
+    h.peer.sendOutput(PayloadType.Output, 'one ');
+    await h.peer.until(() => h.out.length === 1);
+    h.session.pauseOutput();
+    h.peer.sendOutput(PayloadType.Output, 'two ');
+    h.peer.sendOutput(PayloadType.Output, 'three');
+    await h.peer.until(() => h.peer.acksReceived.length === 3);
+    expect(h.out).toHaveLength(1);
+    h.session.resumeOutput();
+    await h.peer.until(() => h.out.length === 3);
+    expect(text(h.out)).toBe('one two three');
+  });
+});
+
 describe('ShellSession: endings that lost output are failures, not silent truncations', () => {
   it('fails when the service closes the channel while later messages wait for a gap that never filled', async () => {
     const h = await setup();

@@ -103,6 +103,7 @@ export class ShellSession implements Disposable {
   private writeChain: Promise<void> = Promise.resolve();
   private terminating: Promise<void> | undefined;
   private handshakeAnswered = false;
+  private outputPaused = false;
   private readonly subscriptions: Disposable[] = [];
 
   private readonly _onDidOutput = new Emitter<Uint8Array>();
@@ -215,6 +216,24 @@ export class ShellSession implements Disposable {
     // Size is never encrypted and harmless during a handshake (the agent acks and drops it), so it can go early;
     // it is sent again once the session is ready.
     return this.enqueue(() => this.sendSizeIfChanged());
+  }
+
+  /**
+   * Flow control: while paused, output stays in the channel's bounded receive buffer (acknowledged, so the agent does
+   * not resend it); past that buffer the agent keeps it and resends later. Nothing is lost either way.
+   */
+  pauseOutput(): void {
+    this.outputPaused = true;
+  }
+
+  resumeOutput(): void {
+    if (!this.outputPaused) return;
+    this.outputPaused = false;
+    this.channel.retryDelivery();
+  }
+
+  get isOutputPaused(): boolean {
+    return this.outputPaused;
   }
 
   /** Sends the TerminateSession flag (PT 10), as port sessions do on Ctrl-C. */
@@ -333,7 +352,7 @@ export class ShellSession implements Disposable {
   }
 
   private onData(m: ClientMessage): StreamDisposition {
-    if (this.phase === 'handshaking') return 'not-ready';
+    if (this.phase === 'handshaking' || this.outputPaused) return 'not-ready';
     if (this.phase === 'starting') {
       if (m.payloadType !== PayloadType.Output) return 'not-ready';
       // An agent that skips the handshake starts with output: a Standard_Stream (§7.1).
