@@ -8,7 +8,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -40,22 +40,26 @@ export async function run(argv: string[]): Promise<unknown> {
   try {
     // One unmeasured pass warms the emulator (JIT, caches) so the first measured side is not penalised.
     await coreOnce(emulator.url, undefined);
-
+    // Runs interleave (core, core warm, CLI, core, ...) so a busy machine slows every side alike.
     const cold: number[] = [];
+    const coldCpu: number[] = [];
+    const warm: number[] = [];
+    const cliRuns: { ms: number; ssmMs: number; ec2Ms: number; nodes: number; ec2: number }[] = [];
+    const cliEnv = awsCliEnv(dir);
     let listed = 0;
     let managed = 0;
-    for (let i = 0; i < runs; i++) {
-      const r = await coreOnce(emulator.url, undefined);
-      cold.push(r.ms);
-      listed = r.count;
-      managed = r.managed;
-    }
-
     const shared = createAwsClientFactory({ endpointUrl: emulator.url, env: {}, credentialsFor: testCredentials });
-    const warm: number[] = [];
     try {
       await coreOnce(emulator.url, shared);
-      for (let i = 0; i < runs; i++) warm.push((await coreOnce(emulator.url, shared)).ms);
+      for (let i = 0; i < runs; i++) {
+        const r = await coreOnce(emulator.url, undefined);
+        cold.push(r.ms);
+        coldCpu.push(r.cpuMs);
+        listed = r.count;
+        managed = r.managed;
+        warm.push((await coreOnce(emulator.url, shared)).ms);
+        if (!values['no-cli']) cliRuns.push(await awsCliOnce(values.aws, emulator.url, cliEnv));
+      }
     } finally {
       shared.dispose();
     }
@@ -64,11 +68,13 @@ export async function run(argv: string[]): Promise<unknown> {
       benchmark: 'inventory',
       fleet: { instances: count, region: REGION, seed: Number(values.seed) },
       runs,
+      machine: { cpus: availableParallelism(), loadavg_1m: round(loadavg()[0] ?? 0) },
       core: {
         listed,
         managed,
         median_ms: median(cold),
         runs_ms: cold.map(round),
+        median_client_cpu_ms: median(coldCpu),
         note: 'InventoryService.list with a new client factory per run (new connections, as a CLI call)',
       },
       core_warm_clients: {
@@ -79,9 +85,6 @@ export async function run(argv: string[]): Promise<unknown> {
     };
 
     if (!values['no-cli']) {
-      const cliEnv = awsCliEnv(dir);
-      const cliRuns: { ms: number; ssmMs: number; ec2Ms: number; nodes: number; ec2: number }[] = [];
-      for (let i = 0; i < runs; i++) cliRuns.push(await awsCliOnce(values.aws, emulator.url, cliEnv));
       const cliMedian = median(cliRuns.map((r) => r.ms));
       result.aws_cli = {
         binary: values.aws,
@@ -109,13 +112,20 @@ function testCredentials() {
 async function coreOnce(
   url: string,
   shared: ReturnType<typeof createAwsClientFactory> | undefined,
-): Promise<{ ms: number; count: number; managed: number }> {
+): Promise<{ ms: number; cpuMs: number; count: number; managed: number }> {
   const clients = shared ?? createAwsClientFactory({ endpointUrl: url, env: {}, credentialsFor: testCredentials });
   try {
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const list = await new InventoryService({ clients }).list({ profile: 'bench', region: REGION });
     const ms = performance.now() - started;
-    return { ms, count: list.length, managed: list.filter((i) => i.managed).length };
+    const used = process.cpuUsage(cpu);
+    return {
+      ms,
+      cpuMs: (used.user + used.system) / 1000,
+      count: list.length,
+      managed: list.filter((i) => i.managed).length,
+    };
   } finally {
     if (!shared) clients.dispose();
   }
