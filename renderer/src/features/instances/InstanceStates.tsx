@@ -38,12 +38,14 @@ export function LoadingState({ label = 'instances.loading' }: { label?: MessageK
       </p>
       {Array.from({ length: 8 }, (_, i) => (
         <div className="skeleton__row" key={i} aria-hidden="true">
-          <span className="skeleton__bar" style={{ width: `${18 + ((i * 7) % 10)}%` }} />
-          <span className="skeleton__bar" style={{ width: '13%' }} />
-          <span className="skeleton__bar skeleton__bar--pill" style={{ width: '8%' }} />
-          <span className="skeleton__bar" style={{ width: '12%' }} />
-          <span className="skeleton__bar" style={{ width: '9%' }} />
-          <span className="skeleton__bar" style={{ width: `${14 + ((i * 5) % 12)}%` }} />
+          {[55 + ((i * 17) % 35), 80, 60, 50 + ((i * 13) % 40), 70, 40 + ((i * 23) % 45)].map((width, col) => (
+            <span className="skeleton__cell" key={col}>
+              <span
+                className={col === 2 ? 'skeleton__bar skeleton__bar--pill' : 'skeleton__bar'}
+                style={{ width: `${width}%` }}
+              />
+            </span>
+          ))}
         </div>
       ))}
     </div>
