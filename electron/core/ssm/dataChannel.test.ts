@@ -386,6 +386,27 @@ describe('DataChannel: resume', () => {
     expect(channel.stats.reconnects).toBeGreaterThanOrEqual(1);
   });
 
+  it('fails with resend-timeout when data stays unacknowledged on a live connection', async () => {
+    const { channel } = await setup({ ackIncoming: () => false }, { unackedTimeoutMs: 400 });
+    await channel.send(PayloadType.Output, text('never acked'));
+    await new Promise((r) => setTimeout(r, 900));
+    expect(channel.state).toBe('failed');
+    expect(channel.end).toMatchObject({ kind: 'resend-timeout' });
+  });
+
+  it('gives up when every reconnect is refused right after it opens (bad token)', async () => {
+    let n = 0;
+    const { peer, channel } = await setup(
+      { acceptToken: (t) => t === 'token-1' },
+      { resume: async () => ({ kind: 'token', token: `stale-${++n}` }) },
+    );
+    peer.dropConnection();
+    await peer.until(() => channel.state === 'failed', 8000, 'give up');
+    expect(channel.end?.kind).toBe('resume-failed');
+    expect(peer.opens.length).toBeGreaterThan(2);
+    expect(peer.opens.length).toBeLessThanOrEqual(6);
+  });
+
   it('closes the socket when closed locally', async () => {
     const { peer, channel, states } = await setup();
     channel.close();

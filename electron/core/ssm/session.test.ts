@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DataChannel } from './dataChannel';
+import { DataChannel, type DataChannelOptions } from './dataChannel';
 import { open as gcmOpen, seal as gcmSeal, type DataKeySource } from './encryption';
 import { PayloadType } from './message';
 import { ShellSession, type SessionEnd } from './session';
@@ -39,11 +39,11 @@ async function setup(
     expectExitCode?: boolean;
   } = {},
 ) {
-  const peer = await new FakePeer().listening();
+  const peer = await new FakePeer(opts.peer).listening();
   peers.push(peer);
   const dataKey = new Uint8Array(randomBytes(64));
   const keyCalls: Harness['keyCalls'] = [];
-  const channel = new DataChannel({ streamUrl: peer.url, token: 'tok', sessionId: 'sess-1' });
+  const channel = new DataChannel({ streamUrl: peer.url, token: 'tok', sessionId: 'sess-1', ...opts.channel });
   const session = new ShellSession({
     sessionId: 'sess-1',
     targetId: 'i-0123456789abcdef0',
@@ -344,6 +344,22 @@ describe('ShellSession.terminate', () => {
     const end = await h.session.terminate();
     expect(calls).toBe(1);
     expect(end).toEqual({ kind: 'ended', message: '' });
+  });
+
+  it('calls TerminateSession after a resend timeout, as the plugin does, and fails with the reason', async () => {
+    let calls = 0;
+    const h = await setup({
+      grace: 10,
+      peer: { ackIncoming: () => false },
+      channel: { unackedTimeoutMs: 300 },
+      terminate: async () => {
+        calls++;
+      },
+    });
+    await h.session.write('stuck');
+    const end = await h.session.ended;
+    expect(end.kind === 'failed' && end.message).toMatch(/did not acknowledge/);
+    expect(calls).toBe(1);
   });
 
   it('closes the channel itself when the service does not answer', async () => {
