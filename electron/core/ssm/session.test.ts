@@ -37,6 +37,8 @@ async function setup(
     dataKeys?: DataKeySource | null;
     terminate?: () => Promise<void>;
     expectExitCode?: boolean;
+    peer?: ConstructorParameters<typeof FakePeer>[0];
+    channel?: Partial<DataChannelOptions>;
   } = {},
 ) {
   const peer = await new FakePeer(opts.peer).listening();
