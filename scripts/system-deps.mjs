@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 const required = [
   { pkg: 'chromium', file: process.env.PORTHOLE_CHROMIUM ?? '/usr/bin/chromium', why: 'browser (e2e) tests' },
   { pkg: 'awscli', file: '/usr/bin/aws', why: 'AWS CLI v2 compatibility tests' },
+  { pkg: 'fonts-noto-cjk', file: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', why: 'Japanese text in browser screenshots' },
 ];
 
 const missing = required.filter((r) => !existsSync(r.file));
