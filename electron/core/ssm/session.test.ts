@@ -140,6 +140,20 @@ describe('ShellSession without a handshake (plain shell)', () => {
     expect(Buffer.concat(parts.map((m) => Buffer.from(m.payload))).equals(Buffer.from(data))).toBe(true);
   });
 
+  it('refuses input beyond its queue limit while the channel applies back-pressure', async () => {
+    const h = await setup({ grace: 10, peer: { ackIncoming: () => false, resend: false }, channel: { sendWindow: 1 } });
+    await h.peer.until(() => h.session.isReady);
+    const first = h.session.write(new Uint8Array(2000));
+    await expect(h.session.write(new Uint8Array(16 * 1024 * 1024))).rejects.toThrow(/too much input waiting/);
+    let settled = false;
+    first.then(
+      () => (settled = true),
+      () => undefined, // rejected when the test disposes the session
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    expect(settled).toBe(false);
+  });
+
   it('ends with the service reason on channel_closed', async () => {
     const h = await setup();
     h.peer.sendChannelClosed('');

@@ -82,6 +82,8 @@ export interface ShellSessionOptions {
   expectExitCode?: boolean;
   /** Input bytes buffered before the session is ready, at most. Default 1 MiB. */
   maxPendingInputBytes?: number;
+  /** Input bytes accepted by write() but not yet on the channel, at most. Default 16 MiB. */
+  maxQueuedInputBytes?: number;
 }
 
 export type SessionPhase = 'starting' | 'handshaking' | 'ready';
@@ -104,6 +106,7 @@ export class ShellSession implements Disposable {
   private terminating: Promise<void> | undefined;
   private handshakeAnswered = false;
   private outputPaused = false;
+  private queuedInputBytes = 0;
   private readonly subscriptions: Disposable[] = [];
 
   private readonly _onDidOutput = new Emitter<Uint8Array>();
@@ -196,7 +199,16 @@ export class ShellSession implements Disposable {
       this.pendingInputBytes += bytes.length;
       return Promise.resolve();
     }
-    return this.enqueue(() => this.sendInput(bytes));
+    const limit = this.options.maxQueuedInputBytes ?? 16 * 1024 * 1024;
+    if (this.queuedInputBytes + bytes.length > limit) {
+      return Promise.reject(
+        new Error(`too much input waiting to be sent (over ${limit} bytes); wait for earlier writes`),
+      );
+    }
+    this.queuedInputBytes += bytes.length;
+    return this.enqueue(() => this.sendInput(bytes)).finally(() => {
+      this.queuedInputBytes -= bytes.length;
+    });
   }
 
   /** Sets the terminal size; sent when it changes (PT 3, JSON {"cols","rows"}). */
