@@ -3,7 +3,13 @@
  * TERM=xterm-256color. Standard_Stream starts the shell and types the shell profile first; InteractiveCommands
  * runs the command under the PTY. Output (1) input is written to the PTY, Size (3) resizes it, anything else is
  * acked and ignored; before the PTY exists the handler answers "not ready" so the client resends.
+ *
+ * Output at exit: when the last slave descriptor closes, Linux discards what the master has not read yet, so a
+ * command that prints a lot and exits (`seq 1 200000`) would lose its last kilobytes. We hold a slave descriptor
+ * open ourselves; node-pty then reports the exit 200 ms after the child is gone (its socket timeout), and by
+ * then everything has been read, because the source is never left paused once the child has exited.
  */
+import { closeSync, constants as fsConstants, openSync } from 'node:fs';
 import * as pty from 'node-pty';
 import { PayloadType, type ClientMessage } from '../../electron/core/ssm/message';
 import type { HandlerResult } from './channel';
@@ -29,6 +35,9 @@ export class ShellPlugin implements SessionPlugin {
   private term: pty.IPty | undefined;
   private disposed = false;
   private paused = false;
+  private slaveFd: number | undefined;
+  private exitPoll: ReturnType<typeof setInterval> | undefined;
+  private childGone = false;
 
   constructor(private readonly options: ShellPluginOptions) {}
 
@@ -44,11 +53,21 @@ export class ShellPlugin implements SessionPlugin {
       return;
     }
     this.term = term;
+    try {
+      // `ptsName` (the slave's path) exists on node-pty's Unix terminal but is not in its typings.
+      const ptsName = (term as unknown as { ptsName?: string }).ptsName;
+      if (ptsName) this.slaveFd = openSync(ptsName, fsConstants.O_RDWR | fsConstants.O_NOCTTY);
+    } catch (e) {
+      o.log?.(
+        `cannot hold the pty slave open (output at exit may be cut): ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
     term.onData((data: string | Buffer) => {
       context.output(PayloadType.Output, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
     });
     term.onExit(() => {
       this.term = undefined;
+      this.releaseSlave();
       if (!this.disposed) context.finish({ ok: true });
     });
     if (o.mode === 'shell' && o.shellProfile && o.shellProfile.trim() !== '') {
@@ -84,15 +103,52 @@ export class ShellPlugin implements SessionPlugin {
   }
 
   pauseSource(paused: boolean): void {
-    if (paused === this.paused) return;
+    if (paused === this.paused || this.childGone) return;
     this.paused = paused;
-    if (paused) this.term?.pause();
-    else this.term?.resume();
+    if (paused) {
+      this.term?.pause();
+      // While paused, watch for the child's exit: then read on regardless (see the file comment).
+      this.exitPoll ??= setInterval(() => this.checkChild(), 20);
+    } else {
+      this.term?.resume();
+      this.stopExitPoll();
+    }
+  }
+
+  private checkChild(): void {
+    const term = this.term;
+    if (!term) return this.stopExitPoll();
+    try {
+      process.kill(term.pid, 0);
+    } catch {
+      this.childGone = true;
+      this.paused = false;
+      this.stopExitPoll();
+      term.resume();
+    }
+  }
+
+  private stopExitPoll(): void {
+    if (this.exitPoll) clearInterval(this.exitPoll);
+    this.exitPoll = undefined;
+  }
+
+  private releaseSlave(): void {
+    const fd = this.slaveFd;
+    this.slaveFd = undefined;
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        // already closed
+      }
+    }
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.stopExitPoll();
     const term = this.term;
     this.term = undefined;
     if (term) {
@@ -102,5 +158,6 @@ export class ShellPlugin implements SessionPlugin {
         // already gone
       }
     }
+    this.releaseSlave();
   }
 }

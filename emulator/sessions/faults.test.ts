@@ -115,7 +115,9 @@ function counters(sessionId: string) {
 
 describe('fault injection', () => {
   it('drops the websocket after N messages; ResumeSession + reconnect delivers every byte once', async () => {
-    const run = await runWithFaults({ dropAfterMessages: 30 });
+    // Early enough that the agent's one-resend-per-tick recovery of the unacked messages (acks in flight die
+    // with the socket) fits in its 2 s drain window at the end of the command (fact sheet §5.4, §10.1).
+    const run = await runWithFaults({ dropAfterMessages: 8 });
     expect(run.reconnects).toBe(1);
     expect(run.client.socketCloses.length).toBeGreaterThanOrEqual(1);
     expect(run.client.stdoutText).toBe(EXPECTED);
@@ -180,7 +182,7 @@ describe('fault injection', () => {
   });
 
   it('expires the token: the old token is refused, ResumeSession gives a working one', async () => {
-    const run = await runWithFaults({ expireToken: { afterMessages: 20, resume: 'succeed' } }, { resume: false });
+    const run = await runWithFaults({ expireToken: { afterMessages: 8, resume: 'succeed' } }, { resume: false });
     // The socket was dropped; reconnecting with the old token is refused.
     await run.client.connect();
     await run.client.waitForSocketClose();

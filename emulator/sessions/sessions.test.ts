@@ -185,6 +185,17 @@ describe('sessions without pacing', () => {
     expect(c.handshakeRequest).toBeUndefined();
   });
 
+  it('delivers every byte a PTY command prints right before it exits', async () => {
+    const c = await open(h, {
+      Target: LINUX,
+      DocumentName: 'AWS-StartInteractiveCommand',
+      Parameters: { command: ['seq 1 200000'] },
+    });
+    await c.waitForClosed(20_000);
+    // The PTY turns \n into \r\n.
+    expect(c.stdoutText).toBe(Array.from({ length: 200000 }, (_, i) => `${i + 1}\r\n`).join(''));
+  });
+
   it('runs AWS-StartNonInteractiveCommand with a handshake, separate stderr and the exit code', async () => {
     const c = await open(h, {
       Target: LINUX,
@@ -458,6 +469,16 @@ describe('pacing', () => {
     expect(p.firstMs).toBeGreaterThanOrEqual(1000);
     // 200 messages with at least 1 ms after each.
     expect(p.bulkMs).toBeGreaterThanOrEqual(150);
+  });
+
+  it('keeps every byte of a paced PTY command that exits while its output is held back', async () => {
+    const c = await open(paced, {
+      Target: LINUX,
+      DocumentName: 'AWS-StartInteractiveCommand',
+      Parameters: { command: ['seq 1 60000'] },
+    });
+    await c.waitForClosed(20_000);
+    expect(c.stdoutText).toBe(Array.from({ length: 60000 }, (_, i) => `${i + 1}\r\n`).join(''));
   });
 
   it('sends the same 1024-byte messages without the waits when pacing is off', async () => {
