@@ -9,6 +9,7 @@ import { contract } from '../../shared/ipc/contract';
 import type { Handlers } from '../../shared/ipc/dispatch';
 import { createEventHub } from '../../shared/ipc/events';
 import { startWebHost, type WebHost } from './web-host';
+import { unusedHandlers } from '../../shared/ipc/test/unusedHandlers';
 
 let root: string;
 let staticDir: string;
@@ -17,6 +18,7 @@ const sockets: WebSocket[] = [];
 
 const handlers: Handlers = {
   invoke: {
+    ...unusedHandlers().invoke,
     'app.info': () => ({ version: '9.9.9', host: 'web' }),
     'profiles.list': () => ({ profiles: [{ name: '開発', kind: 'static' }], defaultProfile: '開発' }),
     'regions.list': ({ profile }) => {
@@ -25,7 +27,7 @@ const handlers: Handlers = {
     },
     'inventory.list': () => ({ instances: [], fetchedAt: '2024-01-01T00:00:00.000Z' }),
   },
-  send: {},
+  send: unusedHandlers().send,
 };
 
 beforeEach(async () => {

@@ -1,5 +1,18 @@
 import { z } from 'zod';
 import { InstanceSchema, ProfileSchema } from '../model/instance';
+import {
+  ProfileRegionSchema,
+  RemoteSessionSchema,
+  SessionDocumentSchema,
+  SessionIdRequestSchema,
+  SessionInfoSchema,
+  SessionStartRequestSchema,
+  SessionStateEventSchema,
+  TerminalAckSchema,
+  TerminalInputSchema,
+  TerminalOutputSchema,
+  TerminalResizeSchema,
+} from '../model/session';
 
 /**
  * The one IPC contract. Every channel name and payload shape is written here and nowhere else.
@@ -39,9 +52,45 @@ export const contract = {
         .strict(),
       response: z.object({ instances: z.array(InstanceSchema), fetchedAt: z.string() }),
     },
+    /** Starts a terminal session (StartSession + data channel); the renderer then attaches to get its output. */
+    'session.start': { request: SessionStartRequestSchema, response: SessionInfoSchema },
+    /** Makes this renderer the session's output receiver; returns the recent output to replay (page reload). */
+    'session.attach': {
+      request: SessionIdRequestSchema,
+      response: z.object({ session: SessionInfoSchema, replay: z.string() }),
+    },
+    /** Ends a session (TerminateSession). */
+    'session.close': { request: SessionIdRequestSchema, response: SessionInfoSchema },
+    /** Live sessions of this app, for re-attaching after a reload. */
+    'session.list': { request: z.object({}).strict(), response: z.object({ sessions: z.array(SessionInfoSchema) }) },
+    /** This app's sessions (live and ended) plus DescribeSessions Active and History for a profile and region. */
+    'session.history': {
+      request: ProfileRegionSchema,
+      response: z.object({
+        local: z.array(SessionInfoSchema),
+        active: z.array(RemoteSessionSchema),
+        history: z.array(RemoteSessionSchema),
+        /** Set when DescribeSessions failed; the local list is still given. */
+        remoteError: z.string().optional(),
+      }),
+    },
+    /** Session documents the account has (ListDocuments, document type Session). */
+    'session.documents': {
+      request: ProfileRegionSchema,
+      response: z.object({ documents: z.array(SessionDocumentSchema) }),
+    },
   },
-  send: {},
-  events: {},
+  send: {
+    'terminal.input': TerminalInputSchema,
+    'terminal.resize': TerminalResizeSchema,
+    /** The renderer has written this many characters of output (flow control). */
+    'terminal.ack': TerminalAckSchema,
+  },
+  events: {
+    /** Batched output of one session (whole characters). */
+    'terminal.output': TerminalOutputSchema,
+    'session.state': SessionStateEventSchema,
+  },
 } as const;
 
 export type Contract = typeof contract;

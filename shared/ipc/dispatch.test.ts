@@ -5,6 +5,8 @@ import type { Instance } from '../model/instance';
 import { CHANNELS } from './channels';
 import { createContractDispatcher, createDispatcher, type Handlers, type SenderInfo } from './dispatch';
 import { createMemoryBridge } from './memory-bridge';
+import { unusedHandlers } from './test/unusedHandlers';
+import type { SessionInfo } from '../model/session';
 
 const trusted: SenderInfo = { url: 'porthole://app/index.html', clientId: 'w1' };
 const stranger: SenderInfo = { url: 'https://evil.example/', clientId: 'x' };
@@ -20,16 +22,36 @@ const instance: Instance = {
   tags: [{ key: 'チーム', value: '基盤' }],
 };
 
+const session: SessionInfo = {
+  id: 't1',
+  awsSessionId: 'test-0123456789abcdef0',
+  profile: 'p',
+  region: 'us-east-1',
+  target: 'i-0123456789abcdef0',
+  title: '本番 web',
+  document: 'SSM-SessionManagerRunShell',
+  state: 'open',
+  encrypted: false,
+  startedAt: '2024-01-01T00:00:00.000Z',
+};
+
 function fakeHandlers(overrides: Partial<Handlers['invoke']> = {}): Handlers {
   return {
     invoke: {
+      ...unusedHandlers().invoke,
       'app.info': () => ({ version: '0.1.0', host: 'web' }),
       'profiles.list': () => ({ profiles: [{ name: 'default', kind: 'static' }] }),
       'regions.list': () => ({ regions: ['us-east-1', 'ap-northeast-1'] }),
       'inventory.list': ({ region }) => ({ instances: [{ ...instance, region }], fetchedAt: '2024-01-01T00:00:00Z' }),
+      'session.start': (r) => ({ ...session, target: r.target }),
+      'session.attach': () => ({ session, replay: '' }),
+      'session.close': () => ({ ...session, state: 'closed' }),
+      'session.list': () => ({ sessions: [session] }),
+      'session.history': () => ({ local: [session], active: [], history: [] }),
+      'session.documents': () => ({ documents: [{ name: 'SSM-SessionManagerRunShell' }] }),
       ...overrides,
     },
-    send: {},
+    send: unusedHandlers().send,
   };
 }
 
@@ -170,14 +192,22 @@ describe('dispatcher (the real contract)', () => {
   it('covers every contract channel in the memory bridge, which runs the same checks', async () => {
     const { dispatcher } = setup();
     const bridge = createMemoryBridge(dispatcher, trusted);
+    const where = { profile: 'p', region: 'us-east-1' };
+    // A valid request per channel: adding a channel to the contract without one here is a compile error.
+    const payloads: Record<(typeof CHANNELS.invoke)[number], unknown> = {
+      'app.info': {},
+      'profiles.list': {},
+      'regions.list': { profile: 'p' },
+      'inventory.list': where,
+      'session.start': { ...where, target: 'i-0123456789abcdef0' },
+      'session.attach': { id: 't1' },
+      'session.close': { id: 't1' },
+      'session.list': {},
+      'session.history': where,
+      'session.documents': where,
+    };
     for (const channel of CHANNELS.invoke) {
-      const payload =
-        channel === 'inventory.list'
-          ? { profile: 'p', region: 'us-east-1' }
-          : channel === 'regions.list'
-            ? { profile: 'p' }
-            : {};
-      const result = await bridge.invoke(channel, payload as never);
+      const result = await bridge.invoke(channel, payloads[channel] as never);
       expect(result.ok, channel).toBe(true);
     }
     const bad = await bridge.invoke('regions.list', { profile: '' });

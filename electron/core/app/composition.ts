@@ -6,6 +6,9 @@ import { listProfiles } from '../aws/profiles';
 import type { Disposable } from '../base/lifecycle';
 import type { Logger } from '../base/logger';
 import { InventoryService } from '../inventory/inventory';
+import { SessionManager } from '../sessions/sessionManager';
+import { TerminalSessions } from '../sessions/terminalSessions';
+import { SessionStarter, type SessionStarterDeps } from '../ssm/sessionStarter';
 import { createHandlers } from './handlers';
 
 export interface AppServicesOptions {
@@ -18,6 +21,8 @@ export interface AppServicesOptions {
   readonly host?: 'electron' | 'web';
   /** The app version shown by `app.info`. */
   readonly version?: string;
+  /** Data-channel and session overrides (tests, benchmarks). */
+  readonly sessionStarter?: Pick<SessionStarterDeps, 'channelOptions' | 'sessionOptions'>;
 }
 
 export interface AppServices extends Disposable {
@@ -25,7 +30,10 @@ export interface AppServices extends Disposable {
   readonly events: EventHub<Contract>;
   readonly clients: AwsClientFactory;
   readonly inventory: InventoryService;
+  readonly sessions: SessionManager;
   readonly logger: Logger;
+  /** Terminates every open session (TerminateSession), for a clean quit; dispose() only drops them. */
+  closeSessions(): Promise<void>;
 }
 
 /**
@@ -38,8 +46,12 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const clients = createAwsClientFactory({ env, logger, ...(endpointUrl ? { endpointUrl } : {}) });
   const inventory = new InventoryService({ clients, logger });
   const events = createEventHub(contract, logger);
+  const starter = new SessionStarter({ clients, logger, ...options.sessionStarter });
+  const terminals = new TerminalSessions({ start: (request) => starter.start(request), logger });
+  const sessions = new SessionManager({ terminals, events, ssm: (q) => clients.ssm(q), logger });
   const handlers = createHandlers({
     inventory,
+    sessions,
     listProfiles: () => listProfiles({ env }),
     appInfo: {
       version: options.version ?? '0.0.0',
@@ -53,8 +65,12 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     events,
     clients,
     inventory,
+    sessions,
     logger,
+    closeSessions: () => sessions.closeAll(),
     dispose() {
+      sessions.dispose();
+      terminals.dispose();
       clients.dispose();
     },
   };

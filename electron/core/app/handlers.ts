@@ -3,6 +3,9 @@ import type { Handlers } from '../../../shared/ipc/dispatch';
 import type { Instance } from '../../../shared/model/instance';
 import { toPortholeError, type AwsErrorContext } from '../aws/errors';
 import type { AwsService } from '../aws/clients';
+import type { SessionManager } from '../sessions/sessionManager';
+import { PortholeError } from '../../../shared/errors';
+import { t } from '../../../shared/i18n/catalog';
 
 /** What the handlers need from the inventory (InventoryService provides it). */
 export interface InventoryPort {
@@ -24,7 +27,15 @@ export interface HandlerDeps {
   /** Where calls to a service go, for error messages; optional. */
   readonly endpointFor?: (service: AwsService, region: string) => string;
   readonly now?: () => Date;
+  /** Terminal sessions (session.* and terminal.* channels); without it those channels answer SESSION_FAILED. */
+  readonly sessions?: SessionPort;
 }
+
+/** What the session channels need (SessionManager provides it). */
+export type SessionPort = Pick<
+  SessionManager,
+  'start' | 'attach' | 'close' | 'list' | 'history' | 'documents' | 'input' | 'resize' | 'acknowledge'
+>;
 
 /** The contract's handler map, independent of the host (Electron main or the web host). */
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -39,6 +50,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   }
 
   const endpoint = (service: AwsService, region: string) => deps.endpointFor?.(service, region);
+
+  function sessions(): SessionPort {
+    if (deps.sessions) return deps.sessions;
+    const detail = 'this host runs no terminal sessions';
+    throw new PortholeError('SESSION_FAILED', t('error.SESSION_FAILED', { detail }), { detail });
+  }
 
   return {
     invoke: {
@@ -62,7 +79,19 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         );
         return { instances: [...instances], fetchedAt: now().toISOString() };
       },
+      'session.start': (request) => sessions().start(request),
+      'session.attach': ({ id }, { sender }) => sessions().attach(id, sender.clientId),
+      'session.close': ({ id }) => sessions().close(id),
+      'session.list': () => ({ sessions: sessions().list() }),
+      'session.history': ({ profile, region }) => sessions().history(profile, region),
+      'session.documents': async ({ profile, region }) => ({
+        documents: await sessions().documents(profile, region),
+      }),
     },
-    send: {},
+    send: {
+      'terminal.input': ({ id, data }) => sessions().input(id, data),
+      'terminal.resize': ({ id, cols, rows }) => sessions().resize(id, cols, rows),
+      'terminal.ack': ({ id, chars }) => sessions().acknowledge(id, chars),
+    },
   };
 }
