@@ -1,7 +1,9 @@
 /** Every `porthole` command, in help order. A new command is a module in this folder plus one line here. */
 import { CommandRegistry } from '../command';
+import { execCommand } from './exec';
 import { listCommand } from './list';
+import { shellCommand } from './shell';
 
 export function builtinCommands(): CommandRegistry {
-  return new CommandRegistry().add(listCommand);
+  return new CommandRegistry().add(listCommand).add(shellCommand).add(execCommand);
 }

@@ -45,7 +45,28 @@ type Key =
   | 'cli.error.badTag'
   | 'cli.error.badEndpoint'
   | 'cli.error.seeHelp'
-  | 'cli.error.seeCommandHelp';
+  | 'cli.error.seeCommandHelp'
+  | 'cli.shell.summary'
+  | 'cli.shell.description'
+  | 'cli.exec.summary'
+  | 'cli.exec.description'
+  | 'cli.option.document'
+  | 'cli.option.parameters'
+  | 'cli.value.document'
+  | 'cli.value.json'
+  | 'cli.session.starting'
+  | 'cli.session.exiting'
+  | 'cli.session.reconnecting'
+  | 'cli.session.resumed'
+  | 'cli.session.escapeHelp'
+  | 'cli.session.leaving'
+  | 'cli.session.interruptAgain'
+  | 'cli.session.signal'
+  | 'cli.target.ambiguous'
+  | 'cli.target.pickId'
+  | 'cli.error.missingTarget'
+  | 'cli.error.missingCommand'
+  | 'cli.error.badParameters';
 
 export const cliMessages: MessageModule<Key> = {
   en: {
@@ -96,6 +117,31 @@ export const cliMessages: MessageModule<Key> = {
     'cli.error.badEndpoint': '"{url}" is not an http:// or https:// URL.',
     'cli.error.seeHelp': 'Run "porthole --help" for usage.',
     'cli.error.seeCommandHelp': 'Run "porthole {command} --help" for usage.',
+    'cli.shell.summary': 'Open an interactive shell on an instance (raw terminal; ~. leaves a hung session)',
+    'cli.shell.description':
+      '  porthole shell <target> [options]\n\nOpens a Session Manager shell on <target>: an instance id (i-..., mi-...) or an exact, case-sensitive Name tag. With a terminal, keys go to the instance as typed (Ctrl-C included) and the window size follows yours. Type ~. at the start of a line to leave a hung session (it is terminated), ~~ to send one ~, ~? for help. With piped input, the input is typed into the shell and end of input sends Ctrl-D; Ctrl-C is passed on, a second Ctrl-C within a second ends the session. Exits 0 when the session ends normally, 1 when it fails.',
+    'cli.exec.summary': 'Run one command on an instance and exit with its exit code (stdout and stderr kept apart)',
+    'cli.exec.description':
+      "  porthole exec <target> [options] -- <command> [arguments...]\n\nRuns the command through AWS-StartNonInteractiveCommand on <target> (an instance id or an exact Name tag). Its stdout goes to stdout and its stderr to stderr, and porthole exits with the remote exit code (1 if the session itself fails).\nQuoting: each argument after -- is one word on the instance: porthole quotes it for a POSIX shell ('it'\\''s' style single quotes), so spaces, quotes, $ and ; reach the command literally. For pipes or several commands, pass a shell line as one argument: porthole exec web-1 -- sh -c 'uptime; df -h | tail -1'. Linux and macOS targets only.",
+    'cli.option.document': 'Session document to start (default: SSM-SessionManagerRunShell)',
+    'cli.option.parameters': 'Document parameters as JSON, e.g. {"command":["top"]}',
+    'cli.value.document': 'document',
+    'cli.value.json': 'json',
+    'cli.session.starting': 'Starting session with SessionId: {sessionId}',
+    'cli.session.exiting': 'Exiting session with SessionId: {sessionId}.',
+    'cli.session.reconnecting': 'Connection to the instance lost; reconnecting...',
+    'cli.session.resumed': 'Reconnected; the session continues.',
+    'cli.session.escapeHelp':
+      'Escapes (at the start of a line): ~. leave and terminate the session, ~~ send a single ~, ~? this help',
+    'cli.session.leaving': 'Leaving session {sessionId} (~.); terminating it.',
+    'cli.session.interruptAgain': 'Ctrl-C sent to the instance; press Ctrl-C again within a second to end the session.',
+    'cli.session.signal': 'Received {signal}; terminating session {sessionId}.',
+    'cli.target.ambiguous': '"{target}" is the Name of {count} instances:',
+    'cli.target.pickId': 'Give the instance id instead.',
+    'cli.error.missingTarget': 'Give the instance to connect to: an instance id (i-..., mi-...) or its Name tag.',
+    'cli.error.missingCommand': 'Give the command to run after "--", e.g. porthole exec web-1 -- uname -a',
+    'cli.error.badParameters':
+      '--parameters must be a JSON object of strings or string lists, e.g. {"command":["top"]}: {detail}',
   },
   ja: {
     'cli.usage': '使い方: porthole <コマンド> [オプション]',
@@ -146,5 +192,30 @@ export const cliMessages: MessageModule<Key> = {
     'cli.error.badEndpoint': '「{url}」は http:// または https:// の URL ではありません。',
     'cli.error.seeHelp': '使い方は "porthole --help" で表示されます。',
     'cli.error.seeCommandHelp': '使い方は "porthole {command} --help" で表示されます。',
+    'cli.shell.summary': 'インスタンスで対話シェルを開く (raw 端末。~. で応答しないセッションから抜ける)',
+    'cli.shell.description':
+      '  porthole shell <ターゲット> [オプション]\n\n<ターゲット> (インスタンス ID (i-...、mi-...) または大文字小文字を区別する完全一致の Name タグ) で Session Manager のシェルを開きます。端末からの場合、キー入力 (Ctrl-C を含む) はそのままインスタンスに送られ、ウィンドウサイズも追従します。行頭で ~. と入力すると応答しないセッションから抜けます (セッションは終了されます)。~~ で ~ を 1 つ送信、~? でヘルプを表示します。パイプ入力の場合、入力をシェルに送り、入力の終わりで Ctrl-D を送ります。Ctrl-C はインスタンスに送られ、1 秒以内にもう一度押すとセッションを終了します。正常終了で 0、失敗で 1 を返します。',
+    'cli.exec.summary': 'インスタンスでコマンドを 1 つ実行し、その終了コードで終了する (標準出力と標準エラーは別々)',
+    'cli.exec.description':
+      "  porthole exec <ターゲット> [オプション] -- <コマンド> [引数...]\n\n<ターゲット> (インスタンス ID または完全一致の Name タグ) で AWS-StartNonInteractiveCommand によりコマンドを実行します。標準出力は標準出力へ、標準エラーは標準エラーへ出力し、リモートの終了コードで終了します (セッション自体が失敗した場合は 1)。\nクォート: -- 以降の各引数はインスタンス上で 1 つの語になります。porthole が POSIX シェル用に単一引用符でクォートするため、空白、引用符、$、; もそのまま渡ります。パイプや複数のコマンドには、シェルの 1 行を 1 つの引数として渡してください: porthole exec web-1 -- sh -c 'uptime; df -h | tail -1'。Linux と macOS のターゲットのみ対応します。",
+    'cli.option.document': '開始するセッションドキュメント (既定: SSM-SessionManagerRunShell)',
+    'cli.option.parameters': 'ドキュメントのパラメーター (JSON)。例: {"command":["top"]}',
+    'cli.value.document': 'ドキュメント',
+    'cli.value.json': 'JSON',
+    'cli.session.starting': 'セッションを開始しました。SessionId: {sessionId}',
+    'cli.session.exiting': 'セッションを終了します。SessionId: {sessionId}',
+    'cli.session.reconnecting': 'インスタンスとの接続が切れました。再接続しています...',
+    'cli.session.resumed': '再接続しました。セッションを続けます。',
+    'cli.session.escapeHelp': 'エスケープ (行頭で): ~. セッションを終了して抜ける、~~ ~ を 1 つ送信、~? このヘルプ',
+    'cli.session.leaving': 'セッション {sessionId} から抜けます (~.)。セッションを終了します。',
+    'cli.session.interruptAgain': 'Ctrl-C をインスタンスに送りました。1 秒以内にもう一度押すとセッションを終了します。',
+    'cli.session.signal': '{signal} を受け取りました。セッション {sessionId} を終了します。',
+    'cli.target.ambiguous': '「{target}」という Name のインスタンスが {count} 台あります:',
+    'cli.target.pickId': 'インスタンス ID を指定してください。',
+    'cli.error.missingTarget':
+      '接続先のインスタンスを指定してください: インスタンス ID (i-...、mi-...) または Name タグ。',
+    'cli.error.missingCommand': '実行するコマンドを "--" の後に指定してください。例: porthole exec web-1 -- uname -a',
+    'cli.error.badParameters':
+      '--parameters は文字列または文字列の配列からなる JSON オブジェクトにしてください。例: {"command":["top"]}: {detail}',
   },
 };
