@@ -3,6 +3,7 @@ import { InstanceSchema, ProfileSchema } from '../model/instance';
 import {
   ProfileRegionSchema,
   RemoteSessionSchema,
+  SessionAttachRequestSchema,
   SessionDocumentSchema,
   SessionIdRequestSchema,
   SessionInfoSchema,
@@ -56,8 +57,9 @@ export const contract = {
     'session.start': { request: SessionStartRequestSchema, response: SessionInfoSchema },
     /** Makes this renderer the session's output receiver; returns the recent output to replay (page reload). */
     'session.attach': {
-      request: SessionIdRequestSchema,
-      response: z.object({ session: SessionInfoSchema, replay: z.string() }),
+      request: SessionAttachRequestSchema,
+      /** `offset`: the output position where `replay` starts. */
+      response: z.object({ session: SessionInfoSchema, replay: z.string(), offset: z.number().int().min(0) }),
     },
     /** Ends a session (TerminateSession). */
     'session.close': { request: SessionIdRequestSchema, response: SessionInfoSchema },

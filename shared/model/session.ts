@@ -83,7 +83,7 @@ export type RemoteSession = z.infer<typeof RemoteSessionSchema>;
 
 export const SessionDocumentSchema = z.object({
   name: z.string(),
-  /** Parameter names the document takes (AWS-StartInteractiveCommand: command). */
+  /** `Amazon`, `Self` or an account id, as ListDocuments reports it. */
   owner: z.string().optional(),
 });
 export type SessionDocument = z.infer<typeof SessionDocumentSchema>;
@@ -112,6 +112,13 @@ export const SessionStateEventSchema = z.object({
 export type SessionStateEvent = z.infer<typeof SessionStateEventSchema>;
 
 export const SessionIdRequestSchema = z.object({ id: LocalId }).strict();
+export const SessionAttachRequestSchema = z
+  .object({
+    id: LocalId,
+    /** Output position (characters since the start) the renderer already has; replay starts there when kept. */
+    since: z.number().int().min(0).optional(),
+  })
+  .strict();
 export const ProfileRegionSchema = z.object({ profile: Profile, region: Region }).strict();
 
 /** The documents offered in the picker before (or without) ListDocuments. */

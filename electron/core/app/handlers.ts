@@ -80,7 +80,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         return { instances: [...instances], fetchedAt: now().toISOString() };
       },
       'session.start': (request) => sessions().start(request),
-      'session.attach': ({ id }, { sender }) => sessions().attach(id, sender.clientId),
+      'session.attach': ({ id, since }, { sender }) => sessions().attach(id, sender.clientId, since),
       'session.close': ({ id }) => sessions().close(id),
       'session.list': () => ({ sessions: sessions().list() }),
       'session.history': ({ profile, region }) => sessions().history(profile, region),

@@ -253,6 +253,11 @@ describe('terminal sessions over the IPC contract', () => {
     const { replay } = value(await second.bridge.invoke('session.attach', { id: s.id }));
     expect(replay).toMatch(/^before-2\r?$/m);
     second.output.set(s.id, replay);
+    // A renderer whose connection dropped asks from where it was: it gets only what it has not seen.
+    const seen = first.text(s.id).length;
+    const resumed = value(await second.bridge.invoke('session.attach', { id: s.id, since: seen }));
+    expect(resumed.offset).toBe(seen);
+    expect(first.text(s.id) + resumed.replay).toBe(replay);
     second.bridge.send('terminal.input', { id: s.id, data: 'echo after-$((2+2))\r' });
     await second.waitFor(s.id, /^after-4\r?$/m);
   });

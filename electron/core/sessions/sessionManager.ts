@@ -70,6 +70,8 @@ interface Entry {
   attached: boolean;
   replay: string[];
   replayChars: number;
+  /** Characters of output so far; the replay holds the last `replayChars` of them. */
+  emitted: number;
 }
 
 function newId(): string {
@@ -139,6 +141,7 @@ export class SessionManager implements Disposable {
       attached: false,
       replay: [],
       replayChars: 0,
+      emitted: 0,
     };
     this.live.set(entry.id, entry);
     this.byAwsId.set(entry.awsSessionId, entry);
@@ -147,17 +150,26 @@ export class SessionManager implements Disposable {
   }
 
   /**
-   * Makes `client` the receiver of the session's output from now on and returns the output kept so far. Flow
-   * control starts afresh: output that was waiting for a renderer (before attach, or for one that went away)
-   * flows again.
+   * Makes `client` the receiver of the session's output from now on and returns the output kept so far (from
+   * `since` when that is still kept: a renderer whose connection dropped gets exactly what it missed). Flow control
+   * starts afresh: output that was waiting for a renderer (before attach, or for one that went away) flows again.
    */
-  attach(id: string, client: string | undefined): { session: SessionInfo; replay: string } {
+  attach(
+    id: string,
+    client: string | undefined,
+    since?: number,
+  ): { session: SessionInfo; replay: string; offset: number } {
     const entry = this.live.get(id) ?? this.ended.find((e) => e.id === id);
     if (!entry) throw noSession(id);
     entry.client = client;
     entry.attached = true;
     if (this.live.has(id)) this.deps.terminals.acknowledge(entry.awsSessionId, Number.MAX_SAFE_INTEGER);
-    return { session: this.info(entry), replay: entry.replay.join('') };
+    const all = entry.replay.join('');
+    const start = entry.emitted - all.length;
+    if (since !== undefined && since >= start && since <= entry.emitted) {
+      return { session: this.info(entry), replay: all.slice(since - start), offset: since };
+    }
+    return { session: this.info(entry), replay: all, offset: start };
   }
 
   input(id: string, data: string): Promise<void> {
@@ -279,6 +291,7 @@ export class SessionManager implements Disposable {
   private keep(entry: Entry, data: string): void {
     entry.replay.push(data);
     entry.replayChars += data.length;
+    entry.emitted += data.length;
     while (entry.replayChars > this.replayLimit && entry.replay.length > 0) {
       const first = entry.replay[0]!;
       const excess = entry.replayChars - this.replayLimit;
