@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'INVALID_DOCUMENT',
   'SESSION_FAILED',
   'PORT_IN_USE',
+  'INVALID_TUNNEL',
   'DISCONNECTED',
 ] as const;
 

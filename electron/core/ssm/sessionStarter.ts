@@ -56,6 +56,14 @@ export interface SessionStarterDeps {
   sessionOptions?: Partial<Pick<ShellSessionOptions, 'firstMessageGraceMs' | 'maxPendingInputBytes'>>;
 }
 
+/** What {@link SessionStarter.startChannel} gives: a started session's channel (not yet open). */
+export interface StartedChannel {
+  sessionId: string;
+  channel: DataChannel;
+  /** TerminateSession for this session. */
+  terminate: () => Promise<void>;
+}
+
 export const Documents = {
   shell: 'SSM-SessionManagerRunShell',
   interactiveCommand: 'AWS-StartInteractiveCommand',
@@ -145,6 +153,48 @@ export class SessionStarter {
       throw new PortholeError('SESSION_FAILED', t('error.SESSION_FAILED', { detail }), { detail });
     }
     return session;
+  }
+
+  /**
+   * StartSession and a {@link DataChannel} for it, not opened yet, with ResumeSession wired for drops: for session
+   * kinds other than shells (port sessions attach their own handler, then `channel.open()`). `terminate` calls
+   * TerminateSession. Throws PortholeError with a stable code.
+   */
+  async startChannel(request: StartShellRequest): Promise<StartedChannel> {
+    const { profile, region, target } = request;
+    const ssm = this.deps.clients.ssm({ profile, region });
+    let started: { SessionId?: string; TokenValue?: string; StreamUrl?: string };
+    try {
+      started = await ssm.send(
+        new StartSessionCommand({
+          Target: target,
+          ...(request.documentName ? { DocumentName: request.documentName } : {}),
+          ...(request.parameters ? { Parameters: request.parameters } : {}),
+          ...(request.reason ? { Reason: request.reason } : {}),
+        }),
+      );
+    } catch (e) {
+      throw this.startError(e, request);
+    }
+    const { SessionId: sessionId, TokenValue: token, StreamUrl: streamUrl } = started;
+    if (!sessionId || !token || !streamUrl) {
+      const detail = 'StartSession returned no stream URL or token';
+      throw new PortholeError('SESSION_FAILED', t('error.SESSION_FAILED', { detail }), { detail });
+    }
+    this.log.info('session started', { sessionId, target, document: request.documentName });
+    const terminate = async () => {
+      await ssm.send(new TerminateSessionCommand({ SessionId: sessionId }));
+    };
+    const channel = new DataChannel({
+      streamUrl,
+      token,
+      sessionId,
+      clientId: this.clientId,
+      logger: this.log,
+      resume: () => this.resume(ssm, sessionId),
+      ...this.deps.channelOptions,
+    });
+    return { sessionId, channel, terminate };
   }
 
   private async resume(ssm: Pick<SSMClient, 'send'>, sessionId: string): Promise<ResumeResult> {

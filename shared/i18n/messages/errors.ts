@@ -27,6 +27,7 @@ export const errorMessages: MessageModule<Key> = {
     'error.INVALID_DOCUMENT': 'The session document "{document}" does not exist or is not a Session document.',
     'error.SESSION_FAILED': 'The session ended: {detail}',
     'error.PORT_IN_USE': 'Local port {port} is already in use. Choose another port or stop the program using it.',
+    'error.INVALID_TUNNEL': 'The port forward cannot start: {detail}',
     'error.DISCONNECTED': 'The Porthole host cannot be reached: {detail}',
   },
   ja: {
@@ -57,6 +58,7 @@ export const errorMessages: MessageModule<Key> = {
     'error.SESSION_FAILED': 'セッションが終了しました: {detail}',
     'error.PORT_IN_USE':
       'ローカルポート {port} は使用中です。別のポートを選ぶか、使用中のプログラムを停止してください。',
+    'error.INVALID_TUNNEL': 'ポートフォワードを開始できません: {detail}',
     'error.DISCONNECTED': 'Porthole ホストに接続できません: {detail}',
   },
 };

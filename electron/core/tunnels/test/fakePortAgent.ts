@@ -179,6 +179,15 @@ export class FakeAgentSession implements Disposable {
   close(output = ''): void {
     if (this.ended) return;
     this.ended = true;
+    this.closeOutput = output;
+    this.sendClosed();
+    this.stopPlugin();
+  }
+
+  private closeOutput: string | undefined;
+
+  private sendClosed(): void {
+    const output = this.closeOutput ?? '';
     this.sendRaw(
       this.frame(
         MessageType.ChannelClosed,
@@ -212,6 +221,7 @@ export class FakeAgentSession implements Disposable {
   // ------------------------------------------------------------------ reliability (agent column of §5)
 
   private onOpen(): void {
+    if (this.ended) return this.sendClosed(); // ended while the client was away: tell it now
     if (!this.opened) {
       this.opened = true;
       const request = {
