@@ -231,6 +231,32 @@ describe('PortSession against a fake agent', () => {
     expect(sha(await got)).toBe(sha(data));
   });
 
+  it('mux: a reader that stops reading stops delivery; buffers stay bounded; nothing is lost', async () => {
+    const total = 10 * 1024 * 1024;
+    const data = new Uint8Array(randomBytes(total));
+    const port = await tcpServer((s) => {
+      s.end(data);
+    });
+    const { session, channel } = await setup({ properties: { portNumber: String(port), type: 'LocalPortForwarding' } });
+    await session.ready;
+    const c = await session.openConnection();
+    c.pause();
+    c.onDidData(() => undefined); // attached but paused: nothing is consumed
+    await new Promise((r) => setTimeout(r, 1500));
+    const mux = session.mux!;
+    // smux stops taking data at its 4 MiB receive buffer; the channel holds the rest, bounded
+    expect(mux.isReceivePaused).toBe(true);
+    expect(mux.unreadBytes).toBeGreaterThanOrEqual(4 * 1024 * 1024);
+    expect(mux.unreadBytes).toBeLessThan(4 * 1024 * 1024 + 64 * 1024);
+    expect(channel.bufferedCount).toBeLessThanOrEqual(8 * 1024);
+    const parts: Buffer[] = [];
+    const done = new Promise<void>((r) => c.onDidEnd(r));
+    c.onDidData((d) => parts.push(Buffer.from(d)));
+    c.resume();
+    await done;
+    expect(sha(new Uint8Array(Buffer.concat(parts)))).toBe(sha(data));
+  });
+
   it('terminate() sends the TerminateSession flag and the agent closes the channel', async () => {
     const { session, fake } = await setup({ properties: { portNumber: '1', type: 'LocalPortForwarding' } });
     await session.ready;

@@ -81,6 +81,9 @@ class Tunnel {
   error: { code: ErrorCode; message: string } | undefined;
   stopping: Promise<void> | undefined;
   readonly subscriptions: Disposable[] = [];
+  /** Resolves with the session once it started, or undefined if it never will. */
+  readonly sessionStarted: Promise<PortSession | undefined>;
+  settleSession!: (s: PortSession | undefined) => void;
 
   constructor(
     readonly spec: TunnelSpec,
@@ -89,6 +92,7 @@ class Tunnel {
     now: number,
   ) {
     this.lastSample = { at: now, bytesIn: 0, bytesOut: 0 };
+    this.sessionStarted = new Promise((r) => (this.settleSession = r));
   }
 
   snapshot(): TunnelSnapshot {
@@ -173,6 +177,7 @@ export class TunnelManager implements Disposable {
     } catch (e) {
       const error = e instanceof PortholeError ? e : sessionFailed(e instanceof Error ? e.message : String(e));
       this.fail(tunnel, error);
+      tunnel.settleSession(undefined);
       this.teardown(tunnel);
       this.tunnels.delete(tunnel.id);
       this.maybeStopStatsTimer();
@@ -180,12 +185,14 @@ export class TunnelManager implements Disposable {
     }
     if (tunnel.state !== 'starting') {
       // Stopped while the session was starting.
+      tunnel.settleSession(undefined);
       void session.terminate().finally(() => session.dispose());
       throw new PortholeError('SESSION_FAILED', t('error.SESSION_FAILED', { detail: 'the tunnel was stopped' }), {
         detail: 'the tunnel was stopped',
       });
     }
     tunnel.session = session;
+    tunnel.settleSession(session);
     tunnel.subscriptions.push(
       session.onDidChangeState((state) => {
         if (tunnel.state !== 'open' && tunnel.state !== 'reconnecting') return;
@@ -298,8 +305,7 @@ export class TunnelManager implements Disposable {
     this.fire(tunnel);
     void (async () => {
       // Connections made while the session starts wait for it (paused: pauseOnConnect).
-      while (!tunnel.session && tunnel.state === 'starting') await delay(20);
-      const session = tunnel.session;
+      const session = tunnel.session ?? (await tunnel.sessionStarted);
       if (!session || socket.destroyed) return socket.destroy();
       let conn;
       try {
@@ -318,6 +324,7 @@ export class TunnelManager implements Disposable {
 
   /** Closes the listener and connections; leaves the session to the caller. */
   private teardown(tunnel: Tunnel): void {
+    tunnel.settleSession(tunnel.session);
     for (const s of tunnel.subscriptions.splice(0)) s.dispose();
     tunnel.server?.close();
     tunnel.server = undefined;
@@ -387,8 +394,4 @@ export function isLoopback(address: string): boolean {
 
 function sessionFailed(detail: string): PortholeError {
   return new PortholeError('SESSION_FAILED', t('error.SESSION_FAILED', { detail }), { detail });
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
