@@ -10,6 +10,23 @@ export interface PluginContext {
   output(payloadType: number, data: Uint8Array): void;
   /** The plugin's source ended; the session drains the output, then closes the channel. */
   finish(outcome: PluginOutcome): void;
+  /**
+   * Sends one stream message at once, outside the output queue and its chunking (e.g. a Flag, which must not be
+   * merged with a neighbour). Never encrypted by the session: only Output/StdErr/ExitCode are (§6.6).
+   */
+  sendNow(payloadType: number, data: Uint8Array): void;
+  /** The handler answered "not ready" earlier and can take input again: re-run buffered input now. */
+  inputReady(): void;
+  /** The client's version (HandshakeResponse `ClientVersion`, else the OpenDataChannelInput's); may be empty. */
+  readonly clientVersion: string;
+}
+
+/** How the session's output pump treats a plugin's output. */
+export interface PluginOutputOptions {
+  /** Raw bytes (TCP, smux): chunks are cut at 1024 bytes exactly, never held back for UTF-8. */
+  binary?: boolean;
+  /** Overrides the session's wait before the first read (the 1 s wait belongs to the shell plugins). */
+  startDelayMs?: number;
 }
 
 /** One session type's behaviour on the agent (shell, command, port...). */
@@ -18,6 +35,7 @@ export interface SessionPlugin {
   readonly requiresHandshake: boolean;
   /** `Properties` sent in the SessionType handshake action (null for shells and commands). */
   readonly handshakeProperties: unknown;
+  readonly outputOptions?: PluginOutputOptions;
   start(context: PluginContext): void;
   /** An in-order input_stream_data message, payload already decrypted. */
   handleInput(message: ClientMessage, payload: Uint8Array): HandlerResult;

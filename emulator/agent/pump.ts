@@ -21,6 +21,8 @@ export interface OutputPumpOptions {
   startDelayMs?: number;
   /** Text put in front of every message of a payload type (NonInteractiveCommands separator prefixes). */
   prefixes?: ReadonlyMap<number, Uint8Array>;
+  /** Raw bytes: cut at 1024 bytes exactly, never hold bytes back for an incomplete UTF-8 character. */
+  binary?: boolean;
   /** Called with true when the source should stop producing, false when it may go on. */
   onBackpressure?(paused: boolean): void;
 }
@@ -49,7 +51,8 @@ export class OutputPump {
   push(payloadType: number, data: Uint8Array): void {
     if (this.ended || this.disposed || data.length === 0) return;
     const last = this.queue[this.queue.length - 1];
-    if (last && last.payloadType === payloadType) {
+    if (last && last.payloadType === payloadType && last.data.length < AGENT_CHUNK_BYTES) {
+      // Merge small pieces only; large ones stay separate segments (no quadratic copying of a long queue).
       last.data = Buffer.concat([last.data, data]);
     } else {
       this.queue.push({ payloadType, data: Buffer.from(data) });
@@ -124,7 +127,16 @@ export class OutputPump {
       }
       const prefix = this.options.prefixes?.get(head.payloadType);
       const room = AGENT_CHUNK_BYTES - (prefix?.length ?? 0);
-      let n = utf8SafeLength(head.data, room);
+      // Fill the message from the following segments of the same type (copying at most `room` bytes).
+      while (head.data.length < room) {
+        const next = this.queue[1];
+        if (!next || next.payloadType !== head.payloadType) break;
+        const take = Math.min(room - head.data.length, next.data.length);
+        head.data = Buffer.concat([head.data, next.data.subarray(0, take)]);
+        next.data = next.data.subarray(take);
+        if (next.data.length === 0) this.queue.splice(1, 1);
+      }
+      let n = this.options.binary ? Math.min(head.data.length, room) : utf8SafeLength(head.data, room);
       if (n === 0) {
         // Only an incomplete character is left: wait for the rest unless nothing more can come.
         if (this.ended || this.queue.length > 1) {

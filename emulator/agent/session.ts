@@ -332,11 +332,13 @@ export class AgentSession {
   // ---- plugin ----
 
   private startPlugin(plugin: SessionPlugin): void {
+    const outputOptions = plugin.outputOptions ?? {};
     this.pump = new OutputPump({
       send: (pt, data) => this.sendOutput(pt, data),
       isActive: () => this.channel.isActive,
       pacing: this.config.pacing,
-      startDelayMs: this.config.startDelayMs,
+      startDelayMs: outputOptions.startDelayMs ?? this.config.startDelayMs,
+      ...(outputOptions.binary ? { binary: true } : {}),
       ...(this.config.prefixes ? { prefixes: this.config.prefixes } : {}),
       onBackpressure: (paused) => plugin.pauseSource(paused),
     });
@@ -344,6 +346,13 @@ export class AgentSession {
     plugin.start({
       output: (pt, data) => this.pump?.push(pt, data),
       finish: (outcome) => void this.endAfterDrain(outcome),
+      sendNow: (pt, data) => {
+        if (this.phase === 'running') this.sendOutput(pt, data);
+      },
+      inputReady: () => {
+        if (this.phase === 'running') this.channel.retryPending();
+      },
+      clientVersion: this.clientVersion,
     });
     // Input that arrived while the plugin did not exist was not acked; buffered input may now be processed.
     this.channel.retryPending();

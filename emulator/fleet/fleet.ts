@@ -181,6 +181,8 @@ function toInstance(spec: FleetInstanceSpec, file: FleetFile, loadedAt: Date): F
 export class Fleet {
   readonly accountId: string;
   readonly latestAgentVersion: string;
+  /** Remote host map for port sessions (fleet file `hosts`). */
+  readonly hosts: Readonly<Record<string, string>>;
   readonly instances: readonly FleetInstance[];
   private readonly byId = new Map<string, FleetInstance>();
   private readonly ssmIndex = new Map<string, FleetInstance[]>();
@@ -192,6 +194,7 @@ export class Fleet {
   constructor(file: FleetFile, loadedAt: Date = new Date()) {
     this.accountId = file.accountId;
     this.latestAgentVersion = file.latestAgentVersion;
+    this.hosts = file.hosts ?? {};
     this.instances = file.instances.map((spec) => toInstance(spec, file, loadedAt));
     for (const instance of this.instances) {
       this.byId.set(instance.id, instance);

@@ -80,7 +80,7 @@ export const FleetInstanceSpecSchema = z
     architecture: z.enum(['x86_64', 'arm64']).default('x86_64'),
     iamInstanceProfile: z.string().optional(),
 
-    /** Later: remote port -> local port the agent side connects to (e.g. {"3389": 13389}). */
+    /** Remote port -> local port port sessions connect to on this machine (e.g. {"3389": 13389}); see emulator/agent/destination.ts. */
     ports: z.record(z.string().regex(/^\d{1,5}$/), z.number().int().min(1).max(65535)).optional(),
     /** Fault injection for this instance's sessions (drop, delay, reorder, ...): FaultPlanSchema in emulator/agent/faults.ts. */
     faults: z.record(z.string(), z.unknown()).optional(),
@@ -111,6 +111,16 @@ export const FleetFileSchema = z
     accountId: accountId.default('123456789012'),
     /** The newest SSM Agent version (drives IsLatestVersion). */
     latestAgentVersion: z.string().default('3.3.1802.0'),
+    /**
+     * Remote hosts port sessions may reach (AWS-StartPortForwardingSessionToRemoteHost): host name, or `host:port`,
+     * -> `address[:port]`, e.g. {"db.internal": "127.0.0.1:15432"}. Looked up before DNS; see emulator/agent/destination.ts.
+     */
+    hosts: z
+      .record(
+        z.string().regex(/^[A-Za-z0-9._\-:[\]]{1,260}$/, 'must be a host name or host:port'),
+        z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._\-:]+)(:\d{1,5})?$/, 'must be address[:port]'),
+      )
+      .optional(),
     instances: z.array(FleetInstanceSpecSchema),
   })
   .superRefine((file, ctx) => {

@@ -17,7 +17,10 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { PayloadType } from '../../electron/core/ssm/message';
 import { CommandPlugin } from '../agent/command';
 import { FaultInjector, type FaultPlan } from '../agent/faults';
+import type { SmuxKeepAlive } from '../../electron/core/ssm/smux';
+import { DestinationResolver, type Lookup } from '../agent/destination';
 import type { SessionPlugin } from '../agent/plugin';
+import { PortPlugin } from '../agent/port';
 import { AgentSession, type SessionType } from '../agent/session';
 import { ShellPlugin } from '../agent/shell';
 import { AwsError } from '../aws/errors';
@@ -59,8 +62,12 @@ export interface SessionServiceOptions {
   closeGraceMs?: number;
   /** Ended sessions kept for DescribeSessions History (oldest dropped first). */
   historyLimit?: number;
-  /** Plugins for session types this file does not run itself (Port). Return undefined to refuse. */
+  /** Overrides the plugin of a session (return undefined for the built-in one: shells, commands, ports). */
   pluginFactory?: (request: PluginRequest) => SessionPlugin | undefined;
+  /** Port sessions: smux keepalive timing when it is on (default 10 s NOP / 30 s timeout); tests shorten it. */
+  portKeepAlive?: Partial<SmuxKeepAlive>;
+  /** Port sessions: DNS lookup for remote hosts not in the fleet's host map (default: the system resolver). */
+  lookup?: Lookup;
   log?: (line: string) => void;
 }
 
@@ -488,8 +495,19 @@ export class SessionService {
           env,
         });
       case 'Port': {
-        const plugin = this.options.pluginFactory?.(request);
-        return plugin ?? { unsupported: `${request.document.name} sessions are not implemented by this emulator yet.` };
+        const custom = this.options.pluginFactory?.(request);
+        if (custom) return custom;
+        const instance = request.instance;
+        return new PortPlugin({
+          properties: request.properties ?? {},
+          agentVersion: fourPartVersion(instance.agentVersion),
+          resolver: new DestinationResolver(
+            { hosts: this.options.fleet.hosts, ...(instance.spec.ports ? { ports: instance.spec.ports } : {}) },
+            this.options.lookup,
+          ),
+          ...(this.options.portKeepAlive ? { keepAlive: this.options.portKeepAlive } : {}),
+          log: (line) => this.log(`${request.sessionId}: ${line}`),
+        });
       }
     }
   }

@@ -362,16 +362,6 @@ describe('sessions without pacing', () => {
     ).rejects.toMatchObject({ name: 'InvalidParameters' });
   });
 
-  it('answers port documents with channel_closed "not implemented" for now', async () => {
-    const c = await open(h, {
-      Target: LINUX,
-      DocumentName: 'AWS-StartPortForwardingSession',
-      Parameters: { portNumber: ['22'] },
-    });
-    await c.waitForClosed();
-    expect(c.closed!.Output).toMatch(/not implemented/);
-  });
-
   it('validates DescribeSessions like the service and paginates with NextToken', async () => {
     await expect(h.ssm.send(new DescribeSessionsCommand({ State: 'Active', MaxResults: 201 }))).rejects.toMatchObject({
       name: 'ValidationException',

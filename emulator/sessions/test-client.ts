@@ -46,6 +46,10 @@ export class TestDataChannelClient {
   badDigests = 0;
   duplicatesReceived = 0;
   socketCloses: { code: number; reason: string }[] = [];
+  /** Flag payloads (PayloadType 10) received, as numbers (§7.7). */
+  readonly flags: number[] = [];
+  /** Port sessions: receives Output payloads instead of `stdout` (so MiBs are not kept). */
+  onOutput: ((bytes: Buffer) => void) | undefined;
 
   private ws: WebSocket | undefined;
   private expected = 0;
@@ -110,6 +114,13 @@ export class TestDataChannelClient {
       if (this.encryptKey) chunk = encrypt(this.encryptKey, chunk);
       this.sendStream(PayloadType.Output, chunk);
     }
+  }
+
+  /** Sends a Flag (PayloadType 10, 4-byte big-endian value, §7.7). */
+  sendFlag(flag: number): number {
+    const payload = Buffer.alloc(4);
+    payload.writeUInt32BE(flag, 0);
+    return this.sendStream(PayloadType.Flag, payload);
   }
 
   resize(cols: number, rows: number): void {
@@ -296,6 +307,9 @@ export class TestDataChannelClient {
         );
         return;
       }
+      case PayloadType.Flag:
+        this.flags.push(Buffer.from(m.payload).readUInt32BE(0));
+        return;
       case PayloadType.HandshakeComplete:
         this.handshakeComplete = JSON.parse(text()) as Record<string, unknown>;
         return;
@@ -303,8 +317,10 @@ export class TestDataChannelClient {
       case PayloadType.StdErr:
       case PayloadType.ExitCode: {
         const body = this.decryptKey ? decrypt(this.decryptKey, m.payload) : Buffer.from(m.payload);
-        if (m.payloadType === PayloadType.Output) this.stdout.push(body);
-        else if (m.payloadType === PayloadType.StdErr) this.stderr.push(body);
+        if (m.payloadType === PayloadType.Output) {
+          if (this.onOutput) this.onOutput(body);
+          else this.stdout.push(body);
+        } else if (m.payloadType === PayloadType.StdErr) this.stderr.push(body);
         else this.exitCode = body.toString('utf8');
         return;
       }
@@ -356,7 +372,13 @@ export class TestDataChannelClient {
     }
     this.sendStream(
       PayloadType.HandshakeResponse,
-      Buffer.from(JSON.stringify({ ClientVersion: '1.2.707.0', ProcessedClientActions: processed, Errors: null })),
+      Buffer.from(
+        JSON.stringify({
+          ClientVersion: this.options.clientVersion ?? '1.2.707.0',
+          ProcessedClientActions: processed,
+          Errors: null,
+        }),
+      ),
     );
     // The client switches encryption on right after building the response (§6.6).
     if (this.pendingKeys) {
