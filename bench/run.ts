@@ -9,6 +9,11 @@ const BENCHMARKS: Record<string, Benchmark> = {
     summary: 'list a generated 10,000-instance fleet: core InventoryService vs /usr/bin/aws (ssm + ec2)',
     load: () => import('./inventory'),
   },
+  shell: {
+    summary:
+      'shell sessions (emulator pacing off and on): keystroke echo p50/p99, output MB/s, 1 MiB paste, CPU/MiB, memory/session',
+    load: () => import('./shell'),
+  },
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -58,6 +58,8 @@ export async function attachCommand(ctx: CommandContext, io: TerminalIo, session
     localExit = signalExitCode(signal);
     ctx.stderr.write(t('cli.session.signal', { signal, sessionId: session.sessionId }, ctx.locale) + '\n');
     void session.terminate(1000).then(onLeft);
+    // TerminateSession itself may hang when the network is gone: leave anyway (the channel is closed on dispose).
+    setTimeout(() => onLeft({ kind: 'closed-by-client' }), 2500).unref();
   };
   try {
     store.add(pipeOutput(session, io));

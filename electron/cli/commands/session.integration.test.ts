@@ -77,18 +77,28 @@ interface Result {
   stderr: string;
 }
 
-/** Runs the CLI with piped stdio; `input` is written to stdin and then stdin is closed. */
-function porthole(args: string[], input?: string): Promise<Result> {
+/**
+ * Runs the CLI with piped stdio; `input` is written to stdin and then stdin is closed (unless `keepStdin`).
+ * `onStdout` sees the output as it comes, with the child (to send it signals).
+ */
+function porthole(
+  args: string[],
+  input?: string,
+  options: { keepStdin?: boolean; onStdout?: (text: string, child: ReturnType<typeof spawn>) => void } = {},
+): Promise<Result> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stdout.on('data', (d: Buffer) => {
+      out.push(d);
+      options.onStdout?.(Buffer.concat(out).toString('utf8'), child);
+    });
     child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out), stderr }));
-    if (input !== undefined) child.stdin.end(input);
-    else child.stdin.end();
+    if (input !== undefined) child.stdin.write(input);
+    if (!options.keepStdin) child.stdin.end();
   });
 }
 
@@ -170,6 +180,24 @@ describe('porthole exec', () => {
     );
   });
 
+  it('Ctrl-C (SIGINT) interrupts the remote command, and porthole exits with its status (130)', async () => {
+    let sent = false;
+    const started = Date.now();
+    // The agent signals the process it started (the emulator's `sh -c <line>`): `exec` makes that the sleep itself.
+    const argv = ['exec', 'sh', '-c', 'echo started; exec sleep 30'];
+    const r = await porthole(['exec', plain.id, '--', ...argv], undefined, {
+      onStdout: (text, child) => {
+        if (!sent && text.includes('started')) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(r.stdout.toString()).toBe('started\n');
+    expect(r.code).toBe(130);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it('without a command it is a usage error (exit 2), and --help documents the quoting', async () => {
     const r = await porthole(['exec', plain.id]);
     expect(r.code).toBe(2);
@@ -205,6 +233,23 @@ describe('porthole shell', () => {
     expect(r.stderr).toContain('Connection to the instance lost; reconnecting...');
     expect(r.stderr).toContain('Reconnected; the session continues.');
     expect(r.code).toBe(0);
+  });
+
+  it('SIGTERM terminates the session and exits 143 with a notice', async () => {
+    let sent = false;
+    const r = await porthole(['shell', plain.id], 'echo "UP$((1+1))"; sleep 30\n', {
+      keepStdin: true,
+      onStdout: (text, child) => {
+        if (!sent && text.includes('UP2')) {
+          sent = true;
+          child.kill('SIGTERM');
+        }
+      },
+    });
+    expect(r.code).toBe(143);
+    const sessionId = /SessionId: (\S+)/.exec(r.stderr)?.[1] ?? '';
+    expect(r.stderr).toContain(`Received SIGTERM; terminating session ${sessionId}.`);
+    expect(service?.snapshot().find((x) => x.sessionId === sessionId)?.status).toBe('Terminated');
   });
 
   it('offline and unknown targets fail with clear messages', async () => {

@@ -103,9 +103,12 @@ export async function attachShell(ctx: CommandContext, io: TerminalIo, session: 
   const left = new Promise<SessionEnd>((resolve) => (onLeft = resolve));
   /** Ends the session from this side (escape, signal): TerminateSession, then close if the service does not. */
   const leave = (exitCode: number | undefined, waitMs: number) => {
-    localExit ??= exitCode;
-    leaving ??= session.terminate(waitMs);
+    if (leaving) return;
+    localExit = exitCode;
+    leaving = session.terminate(waitMs);
     void leaving.then(onLeft);
+    // TerminateSession itself may hang when the network is gone: leave anyway (the channel is closed on dispose).
+    setTimeout(() => onLeft({ kind: 'closed-by-client' }), waitMs + 1500).unref();
   };
 
   notice(t('cli.session.starting', { sessionId }, ctx.locale));
