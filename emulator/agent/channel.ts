@@ -68,6 +68,8 @@ export interface AgentChannelStats {
   resends: number;
   acksSent: number;
   duplicatesReacked: number;
+  /** In-order messages the handler answered "not ready" (not acked; the client resends them). */
+  notReady: number;
 }
 
 export class AgentChannel {
@@ -88,7 +90,7 @@ export class AgentChannel {
   private paused = false;
   private resendTimer: ReturnType<typeof setInterval> | undefined;
   private disposed = false;
-  private counters = { resends: 0, acksSent: 0, duplicatesReacked: 0 };
+  private counters = { resends: 0, acksSent: 0, duplicatesReacked: 0, notReady: 0 };
 
   constructor(options: AgentChannelOptions) {
     this.onStreamMessage = options.onStreamMessage;
@@ -303,7 +305,9 @@ export class AgentChannel {
 
   private dispatch(message: ClientMessage): HandlerResult {
     try {
-      return this.onStreamMessage(message);
+      const result = this.onStreamMessage(message);
+      if (result === 'not-ready') this.counters.notReady++;
+      return result;
     } catch (e) {
       this.log(`handler error: ${e instanceof Error ? e.message : String(e)}`);
       return 'error';

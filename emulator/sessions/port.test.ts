@@ -6,7 +6,12 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { SSMClient, StartSessionCommand, type StartSessionCommandInput } from '@aws-sdk/client-ssm';
+import {
+  ResumeSessionCommand,
+  SSMClient,
+  StartSessionCommand,
+  type StartSessionCommandInput,
+} from '@aws-sdk/client-ssm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MessageType, PayloadType, type ClientMessage } from '../../electron/core/ssm/message';
 import type { SmuxSession } from '../../electron/core/ssm/smux';
@@ -241,6 +246,28 @@ describe('port sessions without pacing', () => {
     expect(client.closed).toBeUndefined();
   });
 
+  it('mux: a destination that stops reading pushes back (no ack) without losing a byte', async () => {
+    const stalled = new Set<Socket>();
+    const slow = createServer((s) => {
+      stalled.add(s);
+      s.on('error', () => undefined);
+      s.pause();
+      setTimeout(() => s.pipe(s), 1500);
+    });
+    const port = await listen(slow);
+    try {
+      const { client, sessionId } = await open(h, forwardTo(String(port)));
+      const data = randomBytes(12 * 1024 * 1024);
+      const back = await streamRoundTrip(mux(client).openStream(), data);
+      expect(sha256(back)).toBe(sha256(data));
+      // smux's 4 MiB receive buffer filled while the destination did not read: input was refused, then resent.
+      expect(status(h, sessionId).channel.notReady).toBeGreaterThan(0);
+    } finally {
+      for (const s of stalled) s.destroy();
+      await new Promise<void>((r) => slow.close(() => r()));
+    }
+  });
+
   it('mux: keepalive off for a client newer than 1.2.331.0, on (NOP every interval) for older ones', async () => {
     const modern = await open(h, forwardTo('80'), '1.2.707.0');
     const mModern = mux(modern.client);
@@ -419,6 +446,32 @@ describe('port sessions without pacing', () => {
     expect(faults.lost).toBeGreaterThan(0);
     expect(faults.reordered).toBeGreaterThan(0);
     expect(faults.duplicated).toBeGreaterThan(0);
+  });
+
+  it('a websocket drop in the middle of a mux transfer: ResumeSession and reconnect lose nothing', async () => {
+    const { client, sessionId } = await open(h, forwardTo('80'));
+    h.service.setFaults({ sessionId }, { dropAfterMessages: 400, dropMode: 'terminate' });
+    let reconnects = 0;
+    let stop = false;
+    const resumer = (async () => {
+      while (!stop) {
+        await new Promise((r) => setTimeout(r, 20));
+        if (stop || client.connected) continue;
+        const resumed = await h.ssm.send(new ResumeSessionCommand({ SessionId: sessionId }));
+        reconnects++;
+        await client.connect(resumed.TokenValue!);
+      }
+    })();
+    try {
+      const data = randomBytes(1024 * 1024);
+      const back = await streamRoundTrip(mux(client).openStream(), data);
+      expect(sha256(back)).toBe(sha256(data));
+      expect(reconnects).toBe(1);
+      expect(status(h, sessionId).faults!.dropped).toBe(1);
+    } finally {
+      stop = true;
+      await resumer;
+    }
   });
 });
 
