@@ -9,6 +9,7 @@ import { awsMessages } from './messages/aws';
 import { cliMessages } from './messages/cli';
 import { errorMessages } from './messages/errors';
 import { hostMessages } from './messages/host';
+import { queryMessages } from './messages/query';
 
 export type Locale = 'en' | 'ja';
 export const LOCALES: readonly Locale[] = ['en', 'ja'];
@@ -18,7 +19,7 @@ export interface MessageModule<K extends string> {
   readonly ja: Readonly<Partial<Record<K, string>>>;
 }
 
-const modules = [appMessages, awsMessages, cliMessages, errorMessages, hostMessages] as const;
+const modules = [appMessages, awsMessages, cliMessages, errorMessages, hostMessages, queryMessages] as const;
 
 type KeysOf<M> = M extends MessageModule<infer K> ? K : never;
 export type MessageKey = KeysOf<(typeof modules)[number]>;

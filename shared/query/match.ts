@@ -1,0 +1,192 @@
+/**
+ * The query matcher: a parsed query compiled once into a predicate over `Instance`.
+ * Comparison is on normalized text (NFKC + lower case), so `WEB`, `ｗｅｂ` and `web` are the same and
+ * Japanese values compare as typed. Normalized instance fields are cached per instance object.
+ */
+import type { Instance } from '../model/instance';
+import {
+  PING_VALUES,
+  PLATFORM_VALUES,
+  enumMatches,
+  hasWildcard,
+  normalizeText,
+  parseCidr,
+  parseIpv4,
+  parseQuery,
+  type FieldTerm,
+  type ParsedQuery,
+  type QueryTerm,
+  type QueryValue,
+  type TagTerm,
+} from './syntax';
+
+export type InstancePredicate = (instance: Instance) => boolean;
+
+type TextTest = (normalized: string) => boolean;
+
+/** How a value without wildcards compares: as a substring (name, free words) or the whole field. */
+type Mode = 'contains' | 'exact';
+
+function textTest(value: QueryValue, mode: Mode): TextTest {
+  const v = normalizeText(value.text);
+  if (hasWildcard(v)) {
+    const source = Array.from(v)
+      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('');
+    const re = new RegExp(`^${source}$`, 'su');
+    return (s) => re.test(s);
+  }
+  return mode === 'contains' ? (s) => s.includes(v) : (s) => s === v;
+}
+
+interface Normalized {
+  name: string;
+  id: string;
+  tags: Map<string, string[]>;
+}
+
+const cache = new WeakMap<Instance, Normalized>();
+
+function normalized(instance: Instance): Normalized {
+  let n = cache.get(instance);
+  if (!n) {
+    const tags = new Map<string, string[]>();
+    for (const tag of instance.tags) {
+      const key = normalizeText(tag.key);
+      const list = tags.get(key);
+      const value = normalizeText(tag.value);
+      if (list) list.push(value);
+      else tags.set(key, [value]);
+    }
+    n = { name: normalizeText(instance.name ?? ''), id: instance.instanceId.toLowerCase(), tags };
+    cache.set(instance, n);
+  }
+  return n;
+}
+
+const PLATFORM_OF: Record<(typeof PLATFORM_VALUES)[number], Instance['platform']> = {
+  linux: 'Linux',
+  windows: 'Windows',
+  macos: 'MacOS',
+  unknown: 'Unknown',
+};
+const PING_OF: Record<(typeof PING_VALUES)[number], Instance['pingStatus']> = {
+  online: 'Online',
+  connectionlost: 'ConnectionLost',
+  inactive: 'Inactive',
+  notmanaged: 'NotManaged',
+};
+
+function anyOf<T>(tests: readonly ((x: T) => boolean)[]): (x: T) => boolean {
+  return tests.length === 1 ? tests[0]! : (x) => tests.some((t) => t(x));
+}
+
+function optionalField(get: (i: Instance) => string | undefined, values: readonly QueryValue[]): InstancePredicate {
+  const test = anyOf(values.map((v) => textTest(v, 'exact')));
+  return (i) => {
+    const s = get(i);
+    return s !== undefined && test(normalizeText(s));
+  };
+}
+
+function fieldPredicate(term: FieldTerm): InstancePredicate {
+  const { values } = term;
+  switch (term.field) {
+    case 'name': {
+      const test = anyOf(values.map((v) => textTest(v, 'contains')));
+      return (i) => i.name !== undefined && test(normalized(i).name);
+    }
+    case 'id': {
+      const test = anyOf(values.map((v) => textTest(v, 'exact')));
+      return (i) => test(normalized(i).id);
+    }
+    case 'platform':
+    case 'ping': {
+      const table: Record<string, string> = term.field === 'platform' ? PLATFORM_OF : PING_OF;
+      const allowed = Object.keys(table);
+      const wanted = new Set<string>();
+      for (const v of values) {
+        const names = hasWildcard(v.text)
+          ? allowed.filter((a) => textTest(v, 'exact')(a))
+          : enumMatches(allowed, v.text);
+        for (const name of names) wanted.add(table[name]!);
+      }
+      return term.field === 'platform' ? (i) => wanted.has(i.platform) : (i) => wanted.has(i.pingStatus);
+    }
+    case 'account':
+      return optionalField((i) => i.accountId, values);
+    case 'region':
+      return optionalField((i) => i.region, values);
+    case 'profile':
+      return optionalField((i) => i.profile, values);
+    case 'state':
+      return optionalField((i) => i.state, values);
+    case 'type':
+      return optionalField((i) => i.instanceType, values);
+    case 'ip': {
+      const tests = values.map((v): ((ip: string) => boolean) => {
+        const cidr = parseCidr(v.text);
+        if (cidr) {
+          return (ip) => {
+            const n = parseIpv4(ip);
+            return n !== undefined && (n & cidr.mask) >>> 0 === cidr.network;
+          };
+        }
+        return textTest(v, 'exact');
+      });
+      const test = anyOf(tests);
+      return (i) => (i.privateIp !== undefined && test(i.privateIp)) || (i.publicIp !== undefined && test(i.publicIp));
+    }
+  }
+}
+
+function tagPredicate(term: TagTerm): InstancePredicate {
+  const keyTest = textTest(term.key, 'exact');
+  const key = normalizeText(term.key.text);
+  const wildKey = hasWildcard(key);
+  const valueTest = term.values ? anyOf(term.values.map((v) => textTest(v, 'exact'))) : undefined;
+  return (i) => {
+    const tags = normalized(i).tags;
+    if (!wildKey) {
+      const list = tags.get(key);
+      return list !== undefined && (valueTest === undefined || list.some(valueTest));
+    }
+    for (const [k, list] of tags) {
+      if (keyTest(k) && (valueTest === undefined || list.some(valueTest))) return true;
+    }
+    return false;
+  };
+}
+
+function termPredicate(term: QueryTerm): InstancePredicate {
+  let positive: InstancePredicate;
+  if (term.kind === 'text') {
+    const test = textTest(term.value, 'contains');
+    positive = (i) => {
+      const n = normalized(i);
+      return test(n.name) || test(n.id);
+    };
+  } else if (term.kind === 'tag') {
+    positive = tagPredicate(term);
+  } else {
+    positive = fieldPredicate(term);
+  }
+  return term.negated ? (i) => !positive(i) : positive;
+}
+
+/** Compiles a query (text or parsed) into a predicate. Terms with errors were dropped by the parser. */
+export function compileQuery(query: string | ParsedQuery): InstancePredicate {
+  const parsed = typeof query === 'string' ? parseQuery(query) : query;
+  const predicates = parsed.terms.map(termPredicate);
+  if (predicates.length === 0) return () => true;
+  return (i) => {
+    for (const p of predicates) if (!p(i)) return false;
+    return true;
+  };
+}
+
+/** The instances a query selects, in their order. */
+export function filterInstances<T extends Instance>(instances: readonly T[], query: string | ParsedQuery): T[] {
+  const predicate = compileQuery(query);
+  return instances.filter(predicate);
+}
