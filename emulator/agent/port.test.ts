@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Fleet } from '../fleet/fleet';
 import { DestinationResolver, dialFirst, isForbiddenAddress, splitHostPort } from './destination';
 import { choosePortVariant, flagPayload, readFlag } from './port';
 import { OutputPump } from './pump';
@@ -158,6 +159,23 @@ describe('DestinationResolver', () => {
     expect(splitHostPort('db.internal')).toEqual({ host: 'db.internal' });
     expect(splitHostPort('db.internal:99999')).toBeUndefined();
     expect(splitHostPort('bad host')).toBeUndefined();
+  });
+});
+
+describe('fleet host map', () => {
+  const instance = {
+    id: 'i-0123456789abcdef0',
+    region: 'us-east-1',
+    platform: 'ubuntu',
+    privateIp: '10.0.0.5',
+  } as const;
+  it('is read from the fleet file and validated with a clear path', () => {
+    const fleet = Fleet.fromInput({ hosts: { 'db.internal': '127.0.0.1:15432' }, instances: [instance] });
+    expect(fleet.hosts).toEqual({ 'db.internal': '127.0.0.1:15432' });
+    expect(Fleet.fromInput({ instances: [instance] }).hosts).toEqual({});
+    expect(() => Fleet.fromInput({ hosts: { 'db.internal': 'not an address' }, instances: [instance] })).toThrow(
+      /hosts\.db\.internal: must be address\[:port\]/,
+    );
   });
 });
 

@@ -239,6 +239,12 @@ describe('port sessions without pacing', () => {
       expect(sha256(e)).toBe(sha256(payloads[i]!));
     });
     expect(servers.echoConnections - before).toBe(4);
+    expect(status(h, sessionId).port).toEqual({
+      variant: 'mux',
+      localPortForwarding: true,
+      keepAlive: false,
+      terminateFlag: true,
+    });
     // Agent messages are at most 1024 bytes (§5.6), smux frames do not align with them.
     const sizes = outputMessages(client).map((o) => o.payload.length);
     expect(Math.max(...sizes)).toBe(1024);
@@ -368,7 +374,7 @@ describe('port sessions without pacing', () => {
 
   it('basic for an old agent (3.0.100.0): raw bytes, DisconnectToPort, re-dial on the next data', async () => {
     const before = servers.echoConnections;
-    const { client } = await open(h, forwardTo('80', OLD_AGENT));
+    const { client, sessionId } = await open(h, forwardTo('80', OLD_AGENT));
     const received: Buffer[] = [];
     client.onOutput = (b) => received.push(b);
     const data = randomBytes(1024 * 1024);
@@ -376,6 +382,7 @@ describe('port sessions without pacing', () => {
     await client.waitFor(() => Buffer.concat(received).length >= data.length, 15_000, 'echo');
     expect(sha256(Buffer.concat(received))).toBe(sha256(data));
     expect(servers.echoConnections - before).toBe(1);
+    expect(status(h, sessionId).port?.variant).toBe('basic');
     // The local connection went away: the agent drops the destination connection and re-dials on new data.
     client.sendFlag(FLAG_DISCONNECT);
     received.length = 0;

@@ -20,7 +20,7 @@ import { FaultInjector, type FaultPlan } from '../agent/faults';
 import type { SmuxKeepAlive } from '../../electron/core/ssm/smux';
 import { DestinationResolver, type Lookup } from '../agent/destination';
 import type { SessionPlugin } from '../agent/plugin';
-import { PortPlugin } from '../agent/port';
+import { PortPlugin, type PortVariantChoice } from '../agent/port';
 import { AgentSession, type SessionType } from '../agent/session';
 import { ShellPlugin } from '../agent/shell';
 import { AwsError } from '../aws/errors';
@@ -95,6 +95,8 @@ interface SessionRecord {
   details?: string;
   maxSessionDuration?: string;
   agent: AgentSession;
+  /** Port sessions: the plugin, to report the variant the agent chose. */
+  port?: PortPlugin;
   /** token -> issue time (ms epoch) */
   tokens: Map<string, number>;
   resumePolicy: 'succeed' | 'no-token' | 'error';
@@ -116,6 +118,8 @@ export interface SessionSnapshot {
   details?: string;
   channel: ReturnType<AgentSession['channel']['stats']>;
   faults?: FaultInjector['counters'];
+  /** Port sessions, once started: mux or basic, smux keepalive, LocalPortForwarding. */
+  port?: PortVariantChoice;
 }
 
 export class SessionService {
@@ -216,6 +220,7 @@ export class SessionService {
       tokens: new Map(),
       resumePolicy: 'succeed',
       ...(faults ? { faults } : {}),
+      ...(plugin instanceof PortPlugin ? { port: plugin } : {}),
       terminateRequested: false,
     };
     record.agent = new AgentSession({
@@ -459,6 +464,7 @@ export class SessionService {
       ...(r.details !== undefined ? { details: r.details } : {}),
       channel: r.agent.channel.stats(),
       ...(r.faults ? { faults: { ...r.faults.counters } } : {}),
+      ...(r.port?.variant ? { port: { ...r.port.variant } } : {}),
     }));
   }
 
