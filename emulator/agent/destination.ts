@@ -198,20 +198,23 @@ function dialOne(a: DestinationAddress): Promise<Socket> {
   }
   return new Promise((resolve, reject) => {
     const socket = new Socket();
+    // Errors after the dial belong to the owner's handlers; this one keeps a stray error from crashing the emulator.
+    socket.on('error', () => undefined);
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new DialError(`dial tcp ${where}: i/o timeout`));
     }, DIAL_TIMEOUT_MS);
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      socket.removeAllListeners('error');
-      resolve(socket);
-    });
-    socket.once('error', (e: NodeJS.ErrnoException) => {
+    const onError = (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       socket.destroy();
       reject(new DialError(`dial tcp ${where}: connect: ${goErrno(e)}`));
+    };
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.off('error', onError);
+      resolve(socket);
     });
+    socket.once('error', onError);
     socket.connect({ host: a.address, port: a.port, family: a.family });
   });
 }
