@@ -110,7 +110,8 @@ export class DestinationResolver {
       // The agent dials localhost:<port> (basic) or :<port> (mux): the instance itself.
       return { ok: true, addresses: [{ address: '127.0.0.1', port: remapped(port), family: 4 }] };
     }
-    let target = host;
+    // A bracketed IPv6 literal (`[::1]`) is the address itself.
+    let target = /^\[[0-9A-Fa-f:.]+\]$/.test(host) ? host.slice(1, -1) : host;
     let targetPort = port;
     let fromMap = false;
     const mapped = this.hostsEntry(host, port);

@@ -117,6 +117,15 @@ describe('DestinationResolver', () => {
     });
   });
 
+  it('takes IP literals as they are, bracketed IPv6 included', async () => {
+    const r = new DestinationResolver({ ports: { '22': 2222 } }, noDns);
+    expect(await r.resolve('[::1]', 22)).toEqual({ ok: true, addresses: [{ address: '::1', port: 2222, family: 6 }] });
+    expect(await r.resolve('10.0.0.5', 22)).toEqual({
+      ok: true,
+      addresses: [{ address: '10.0.0.5', port: 22, family: 4 }],
+    });
+  });
+
   it('reports a failed lookup as Go words it', async () => {
     const r = new DestinationResolver({}, noDns);
     expect(await r.resolve('nowhere.invalid', 80)).toEqual({
