@@ -62,7 +62,7 @@ describe('porthole CLI', () => {
     const r = await run(['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Usage: porthole <command> [options]');
-    expect(r.stdout).toMatch(/^ {2}list {2}List managed instances/m);
+    expect(r.stdout).toMatch(/^ {2}list {2,}List managed instances/m);
     const list = await run(['list', '--help']);
     expect(list.code).toBe(0);
     expect(list.stdout).toContain('--endpoint-url <url>');
