@@ -35,6 +35,9 @@ const twinB = instance(4, 'twin');
 const offline = instance(5, 'offline-box', { pingStatus: 'ConnectionLost' });
 const dropping = instance(6, 'dropper', { faults: { seed: 3, dropAfterMessages: 10 } });
 const hung = instance(7, 'hung-box');
+const expiring = instance(8, 'expiring', {
+  faults: { seed: 4, expireToken: { afterMessages: 5, resume: 'no-token' } },
+});
 
 let emulator: Emulator;
 let service: SessionService | undefined;
@@ -44,7 +47,7 @@ const terminals = new Set<pty.IPty>();
 
 beforeAll(async () => {
   emulator = await createEmulator({
-    fleet: { instances: [plain, japanese, twinA, twinB, offline, dropping, hung] },
+    fleet: { instances: [plain, japanese, twinA, twinB, offline, dropping, hung, expiring] },
     plugins: [sessionsPlugin({ pacing: false }, (s) => (service = s))],
   });
   home = mkdtempSync(join(tmpdir(), 'porthole-cli-session-'));
@@ -250,6 +253,34 @@ describe('porthole shell', () => {
     const sessionId = /SessionId: (\S+)/.exec(r.stderr)?.[1] ?? '';
     expect(r.stderr).toContain(`Received SIGTERM; terminating session ${sessionId}.`);
     expect(service?.snapshot().find((x) => x.sessionId === sessionId)?.status).toBe('Terminated');
+  });
+
+  it('--document and --parameters start another session document (InteractiveCommands under a PTY)', async () => {
+    const r = await porthole([
+      'shell',
+      plain.id,
+      '--document',
+      'AWS-StartInteractiveCommand',
+      '--parameters',
+      '{"command":"echo 対話 $((2*21))"}',
+    ]);
+    expect(r.stdout.toString('utf8')).toMatch(/^対話 42\r?$/m);
+    expect(r.code).toBe(0);
+    const bad = await porthole(['shell', plain.id, '--document', 'No-Such-Doc']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe(
+      'porthole: The session document "No-Such-Doc" does not exist or is not a Session document.\n',
+    );
+    const badJson = await porthole(['shell', plain.id, '--parameters', '["top"]']);
+    expect(badJson.code).toBe(2);
+    expect(badJson.stderr).toContain('--parameters must be a JSON object');
+  });
+
+  it('a session that cannot go on (resume refused) exits 1 with the reason', async () => {
+    const r = await porthole(['shell', 'expiring'], 'seq 1 20000\nexit\n');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^porthole: The session ended: .*timed out/m);
+    expect(r.stderr).not.toContain('Exiting session');
   });
 
   it('offline and unknown targets fail with clear messages', async () => {
