@@ -732,7 +732,8 @@ export class PortSession implements Disposable {
     this.smux = new SmuxSession(transport, {
       ...this.options.smux,
       role: 'client',
-      keepAlive: keepAlive ? (typeof k === 'object' ? k : {}) : false,
+      // Our NOPs satisfy an agent that runs keepalive; its silence only counts once it has shown it runs it (§11).
+      keepAlive: keepAlive ? { onlyAfterPeerNop: true, ...(typeof k === 'object' ? k : {}) } : false,
     });
     this.smux.onDidClose((reason) => {
       if (reason.kind !== 'closed')

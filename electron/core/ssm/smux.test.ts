@@ -264,6 +264,21 @@ describe('smux keepalive', () => {
     expect(s.closeReason?.kind).toBe('keepalive-timeout');
   });
 
+  it('onlyAfterPeerNop: a peer that never sends NOPs (keepalive off) does not kill the session; one that stops does', () => {
+    vi.useFakeTimers();
+    const t = new RecordingTransport();
+    const s = session(t, {
+      role: 'client',
+      keepAlive: { intervalMs: 10_000, timeoutMs: 30_000, onlyAfterPeerNop: true },
+    });
+    vi.advanceTimersByTime(120_000);
+    expect(s.isClosed).toBe(false);
+    expect(t.written.length).toBe(12); // we still send our NOPs
+    t.dataListeners.fire(smuxFrame(SmuxCmd.Nop, 0));
+    vi.advanceTimersByTime(61_000);
+    expect(s.closeReason?.kind).toBe('keepalive-timeout');
+  });
+
   it('does not time out while suspended (the pipe is reconnecting) or when disabled', () => {
     vi.useFakeTimers();
     const t = new RecordingTransport();

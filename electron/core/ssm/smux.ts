@@ -37,6 +37,11 @@ export interface SmuxKeepAlive {
   intervalMs: number;
   /** The session ends if no frame arrived within this long. Default 30 000. */
   timeoutMs: number;
+  /**
+   * Enforce the timeout only once the peer has sent a NOP itself (it runs keepalive too). Guards against the §11
+   * mismatch where one side has keepalive off and the other kills idle sessions. Default false (as xtaci/smux).
+   */
+  onlyAfterPeerNop?: boolean;
 }
 
 export interface SmuxOptions {
@@ -577,7 +582,8 @@ export class SmuxSession implements Disposable {
     }, k.intervalMs);
     this.timeoutTimer = setInterval(() => {
       if (this.closedReason) return;
-      if (this.receivedSinceCheck || this.keepAliveSuspended || this.transportPaused) {
+      const peerUnproven = k.onlyAfterPeerNop === true && this.stats.nopsIn === 0;
+      if (this.receivedSinceCheck || this.keepAliveSuspended || this.transportPaused || peerUnproven) {
         this.receivedSinceCheck = false;
         return;
       }

@@ -1,0 +1,168 @@
+/**
+ * Tunnel benchmark (client efficiency): MB/s through one TunnelManager tunnel for one TCP stream each way and for
+ * 8 streams down, connection set-up time, and CPU seconds per MiB, for mux and basic sessions. The agent end is the
+ * in-process fake port agent (no pacing), so the figures are what our client can do, with the fake's own cost
+ * included in the CPU figure. Against the emulator (with its pacing) once it serves port sessions.
+ *
+ *   node --import tsx bench/tunnel.ts [--mib 64] [--variant mux|basic|both]
+ *   (or `npm run bench -- tunnel …` once registered in bench/run.ts)
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import net from 'node:net';
+import { parseArgs } from 'node:util';
+import { TunnelHarness } from '../electron/core/tunnels/test/harness';
+import { TunnelManager } from '../electron/core/tunnels/tunnelManager';
+
+/** Bytes each way per transfer (the issue's figure). */
+export const BENCH_TRANSFER_MIB = 64;
+
+const target = { profile: 'bench', region: 'us-east-1', target: 'i-0123456789abcdef0' };
+
+export async function run(argv: string[]): Promise<unknown> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      mib: { type: 'string', default: String(BENCH_TRANSFER_MIB) },
+      variant: { type: 'string', default: 'both' },
+    },
+    strict: true,
+  });
+  const mib = Number(values.mib);
+  const variants = values.variant === 'both' ? ['mux', 'basic'] : [values.variant!];
+  const results: Record<string, unknown> = {};
+  for (const v of variants) results[v] = await runVariant(v === 'basic' ? '3.0.100.0' : '3.3.1142.0', mib);
+  return {
+    agent: 'in-process fake port agent (no pacing)',
+    mibPerTransfer: mib,
+    officialPluginUploadMBps: 1,
+    ...results,
+  };
+}
+
+async function runVariant(agentVersion: string, mib: number): Promise<unknown> {
+  const h = await new TunnelHarness().start();
+  h.agentVersion = agentVersion;
+  const manager = new TunnelManager({ openPortSession: h.openPortSession });
+  const bytes = mib * 1024 * 1024;
+  const payload = new Uint8Array(randomBytes(bytes));
+  const digest = sha(payload);
+  try {
+    // Destinations: a sink that hashes what it gets, a source that sends the payload, an echo for set-up time.
+    let sinkDone: (r: { n: number; hash: string }) => void = () => undefined;
+    const sinkPort = await h.tcpServer((s) => {
+      const hash = createHash('sha256');
+      let n = 0;
+      s.on('data', (d: Buffer) => {
+        hash.update(d);
+        n += d.length;
+        if (n >= bytes) {
+          sinkDone({ n, hash: hash.digest('hex') });
+          s.end();
+        }
+      });
+    });
+    const sourcePort = await h.tcpServer((s) => s.end(payload));
+    const echoPort = await h.echoServer();
+
+    const sinkTunnel = await manager.start({ ...target, remotePort: sinkPort });
+    const sourceTunnel = await manager.start({ ...target, remotePort: sourcePort });
+    const echoTunnel = await manager.start({ ...target, remotePort: echoPort });
+
+    // upload: local client -> sink
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const sunk = new Promise<{ n: number; hash: string }>((r) => (sinkDone = r));
+    const up = await connect(sinkTunnel.localPort);
+    for (let off = 0; off < bytes; off += 256 * 1024) {
+      if (!up.write(payload.subarray(off, off + 256 * 1024))) await new Promise((r) => up.once('drain', r));
+    }
+    const sinkResult = await sunk;
+    const upSeconds = (performance.now() - t0) / 1000;
+    up.destroy();
+
+    // download: source -> local client
+    const t1 = performance.now();
+    const down = await readAll(sourceTunnel.localPort, bytes);
+    const downSeconds = (performance.now() - t1) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+
+    // 8 streams down at once (mux: one session; basic: one at a time by design)
+    // (basic re-dials the destination only when the client sends data, §7.4: a server-first source cannot serve a
+    // second connection, so basic gets no 8-stream figure)
+    const isMux = manager.get(sourceTunnel.id)?.variant === 'mux';
+    const t2 = performance.now();
+    const per = Math.floor(bytes / 8);
+    const streams = isMux
+      ? await Promise.all(Array.from({ length: 8 }, () => readAll(sourceTunnel.localPort, per)))
+      : [];
+    const eightSeconds = (performance.now() - t2) / 1000;
+
+    // connection set-up: connect + first echoed byte
+    const setups: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t = performance.now();
+      const s = await connect(echoTunnel.localPort);
+      const got = new Promise((r) => s.once('data', r));
+      s.write('x');
+      await got;
+      setups.push(performance.now() - t);
+      s.destroy();
+    }
+    setups.sort((a, b) => a - b);
+    return {
+      variant: manager.get(sinkTunnel.id)?.variant,
+      uploadMBps: round(bytes / 1e6 / upSeconds),
+      downloadMBps: round(bytes / 1e6 / downSeconds),
+      eightStreamDownloadMBps: isMux ? round((per * 8) / 1e6 / eightSeconds) : null,
+      setupMsP50: round(setups[10]!),
+      setupMsP99: round(setups[19]!),
+      cpuSecondsPerMiB: round((cpu.user + cpu.system) / 1e6 / (2 * mib), 4),
+      sha256Match:
+        sinkResult.hash === digest &&
+        sha(down) === digest &&
+        streams.every((x) => sha(x.subarray(0, per)) === sha(payload.subarray(0, per))),
+      uploadVsOfficial: round(bytes / 1e6 / upSeconds / 1),
+    };
+  } finally {
+    await manager.stopAll();
+    manager.dispose();
+    await h.close();
+  }
+}
+
+function connect(port: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ host: '127.0.0.1', port }, () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
+async function readAll(port: number, expected: number): Promise<Uint8Array> {
+  const s = await connect(port);
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let n = 0;
+    s.on('data', (d: Buffer) => {
+      parts.push(d);
+      n += d.length;
+      if (n >= expected) {
+        s.destroy();
+        resolve(new Uint8Array(Buffer.concat(parts)));
+      }
+    });
+    s.on('close', () => (n >= expected ? undefined : reject(new Error(`closed after ${n} of ${expected} bytes`))));
+  });
+}
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  run(process.argv.slice(2)).then(
+    (r) => process.stdout.write(JSON.stringify(r, null, 2) + '\n'),
+    (e: unknown) => {
+      process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
