@@ -10,6 +10,7 @@ import { cliMessages } from './messages/cli';
 import { errorMessages } from './messages/errors';
 import { hostMessages } from './messages/host';
 import { queryMessages } from './messages/query';
+import { terminalMessages } from './messages/terminal';
 
 export type Locale = 'en' | 'ja';
 export const LOCALES: readonly Locale[] = ['en', 'ja'];
@@ -19,7 +20,15 @@ export interface MessageModule<K extends string> {
   readonly ja: Readonly<Partial<Record<K, string>>>;
 }
 
-const modules = [appMessages, awsMessages, cliMessages, errorMessages, hostMessages, queryMessages] as const;
+const modules = [
+  appMessages,
+  awsMessages,
+  cliMessages,
+  errorMessages,
+  hostMessages,
+  terminalMessages,
+  queryMessages,
+] as const;
 
 type KeysOf<M> = M extends MessageModule<infer K> ? K : never;
 export type MessageKey = KeysOf<(typeof modules)[number]>;

@@ -1,7 +1,10 @@
 import { useEffect, useRef } from 'react';
 import type { Locale } from '../../../shared/i18n/catalog';
 import { InstancesView } from '../features/instances/InstancesView';
+import { TabBar } from '../features/terminal/TabBar';
+import { TerminalsView, useShortcuts } from '../features/terminal/TerminalsView';
 import { StoreProvider, useApp } from '../state/context';
+import { TerminalsProvider, useSessions, type Terminals } from '../state/sessionsContext';
 import type { AppStore } from '../state/store';
 import { Header } from './Header';
 import { LocaleProvider } from './i18n';
@@ -12,6 +15,8 @@ function Shell() {
   const start = useApp((s) => s.start);
   const theme = useAppliedTheme(useApp((s) => s.theme));
   const searchRef = useRef<HTMLInputElement>(null);
+  const view = useSessions((s) => s.view) ?? 'instances';
+  const runShortcut = useShortcuts();
 
   useEffect(() => {
     void start();
@@ -20,6 +25,7 @@ function Shell() {
   // Ctrl/Cmd+F and "/" focus the search box, as in most desktop list views.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      if (view !== 'instances') return;
       const typing = e.target instanceof HTMLElement && /^(INPUT|SELECT|TEXTAREA)$/.test(e.target.tagName);
       if (((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'f') || (e.key === '/' && !typing)) {
         e.preventDefault();
@@ -29,27 +35,31 @@ function Shell() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [view]);
 
   return (
     <div className="app">
       <Header theme={theme} />
+      <TabBar onShortcut={runShortcut} />
       <main className="main">
-        <InstancesView searchRef={searchRef} />
+        {view === 'instances' && <InstancesView searchRef={searchRef} />}
+        <TerminalsView theme={theme} />
       </main>
       <StatusBar />
     </div>
   );
 }
 
-export function App({ store, locale }: { store: AppStore; locale: Locale }) {
+export function App({ store, locale, terminals }: { store: AppStore; locale: Locale; terminals?: Terminals }) {
   useEffect(() => {
     document.documentElement.lang = locale;
   }, [locale]);
   return (
     <LocaleProvider locale={locale}>
       <StoreProvider store={store}>
-        <Shell />
+        <TerminalsProvider value={terminals}>
+          <Shell />
+        </TerminalsProvider>
       </StoreProvider>
     </LocaleProvider>
   );

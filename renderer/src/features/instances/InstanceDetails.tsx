@@ -17,7 +17,16 @@ function Field({ label, children, mono }: { label: string; children: ReactNode; 
 }
 
 /** Everything known about the selected instance. */
-export function InstanceDetails({ instance, onClose }: { instance: Instance; onClose(): void }) {
+export function InstanceDetails({
+  instance,
+  onClose,
+  actions,
+}: {
+  instance: Instance;
+  onClose(): void;
+  /** Buttons under the title (Connect, Connect with…). */
+  actions?: ReactNode;
+}) {
   const t = useT();
   const locale = useLocale();
   const lastPing = instance.lastPingAt ? new Date(instance.lastPingAt) : undefined;
@@ -35,6 +44,7 @@ export function InstanceDetails({ instance, onClose }: { instance: Instance; onC
         </div>
         <IconButton label={t('details.close')} icon={<CloseIcon />} onClick={onClose} />
       </header>
+      {actions && <div className="details__actions">{actions}</div>}
       <dl className="details__fields">
         <Field label={t('details.status')}>
           <StatusBadge status={instance.pingStatus} />

@@ -16,6 +16,10 @@ export interface InstanceTableProps {
   readonly selectedId: string | undefined;
   readonly busy: boolean;
   onSelect(instanceId: string | undefined): void;
+  /** Double-click or Enter on a row: open a session (when the app has terminals). */
+  onConnect?(instance: Instance): void;
+  /** Open sessions per instance id, shown next to the name. */
+  readonly openCounts?: ReadonlyMap<string, number>;
 }
 
 function useViewport(ref: RefObject<HTMLDivElement | null>) {
@@ -40,7 +44,7 @@ function useViewport(ref: RefObject<HTMLDivElement | null>) {
  * The instance list as an ARIA grid: one focusable row at a time (roving tabindex), arrows / Home / End /
  * PageUp / PageDown move and select, Escape clears the selection.
  */
-export function InstanceTable({ instances, selectedId, busy, onSelect }: InstanceTableProps) {
+export function InstanceTable({ instances, selectedId, busy, onSelect, onConnect, openCounts }: InstanceTableProps) {
   const t = useT();
   const scrollRef = useRef<HTMLDivElement>(null);
   const viewport = useViewport(scrollRef);
@@ -114,6 +118,7 @@ export function InstanceTable({ instances, selectedId, busy, onSelect }: Instanc
     } else if ((event.key === 'Enter' || event.key === ' ') && instances[active]) {
       event.preventDefault();
       onSelect(instances[active].instanceId);
+      if (event.key === 'Enter') onConnect?.(instances[active]);
     }
   };
 
@@ -165,12 +170,16 @@ export function InstanceTable({ instances, selectedId, busy, onSelect }: Instanc
                   setActiveIndex(index);
                   onSelect(instance.instanceId);
                 }}
+                onDoubleClick={() => onConnect?.(instance)}
               >
                 <td role="gridcell" className="cell-name">
                   <span className="name-cell">
                     <span className={instance.name ? 'name' : 'name name--none'} title={instance.name}>
                       {instance.name ?? t('instances.unnamed')}
                     </span>
+                    {(openCounts?.get(instance.instanceId) ?? 0) > 0 && (
+                      <OpenSessions count={openCounts?.get(instance.instanceId) ?? 0} />
+                    )}
                     {instance.hybrid && (
                       <span className="pill" title={t('instances.hybridTitle')}>
                         {t('instances.hybrid')}
@@ -204,5 +213,27 @@ export function InstanceTable({ instances, selectedId, busy, onSelect }: Instanc
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The instance has open terminal sessions in this app. */
+function OpenSessions({ count }: { count: number }) {
+  const t = useT();
+  const label = count === 1 ? t('connect.openCount.one') : t('connect.openCount.other', { count });
+  return (
+    <span className="open-sessions" title={label} aria-label={label} data-count={count}>
+      <svg
+        width="12"
+        height="12"
+        viewBox="0 0 24 24"
+        aria-hidden="true"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="2.2"
+      >
+        <path d="m5 8 4 4-4 4M12 17h7" strokeLinecap="round" strokeLinejoin="round" />
+      </svg>
+      {count > 1 && <span>{count}</span>}
+    </span>
   );
 }

@@ -1,6 +1,11 @@
 import { useDeferredValue, useMemo, useRef, type ReactNode, type RefObject } from 'react';
+import type { Instance } from '../../../../shared/model/instance';
 import { useT } from '../../app/i18n';
 import { useApp } from '../../state/context';
+import { openCounts } from '../../state/sessions';
+import { useSessions, useTerminals } from '../../state/sessionsContext';
+import { Button } from '../../ui/Button';
+import { targetOf } from '../terminal/TerminalsView';
 import { filterInstances } from './filter';
 import { InstanceDetails } from './InstanceDetails';
 import { EmptyState, ErrorState, LoadingState, NoMatchState, NoProfilesState } from './InstanceStates';
@@ -29,6 +34,13 @@ export function InstancesView({ searchRef }: { searchRef?: RefObject<HTMLInputEl
   const ownSearchRef = useRef<HTMLInputElement>(null);
   const inputRef = searchRef ?? ownSearchRef;
   const listRef = useRef<HTMLDivElement>(null);
+  const terminals = useTerminals();
+  const tabs = useSessions((s) => s.tabs);
+  const counts = useMemo(() => (tabs ? openCounts(tabs) : undefined), [tabs]);
+  const connect =
+    terminals && profile && region
+      ? (instance: Instance) => void terminals.store.getState().open(targetOf(instance, profile, region))
+      : undefined;
 
   const deferredQuery = useDeferredValue(query);
   const shown = useMemo(() => filterInstances(instances, deferredQuery), [instances, deferredQuery]);
@@ -74,7 +86,16 @@ export function InstancesView({ searchRef }: { searchRef?: RefObject<HTMLInputEl
       />
     );
   } else {
-    body = <InstanceTable instances={shown} selectedId={selectedId} busy={refreshing} onSelect={select} />;
+    body = (
+      <InstanceTable
+        instances={shown}
+        selectedId={selectedId}
+        busy={refreshing}
+        onSelect={select}
+        {...(connect ? { onConnect: connect } : {})}
+        {...(counts ? { openCounts: counts } : {})}
+      />
+    );
   }
 
   return (
@@ -94,7 +115,24 @@ export function InstancesView({ searchRef }: { searchRef?: RefObject<HTMLInputEl
         <div className="instances__list" ref={listRef}>
           {body}
         </div>
-        {selected && status === 'ready' && <InstanceDetails instance={selected} onClose={() => select(undefined)} />}
+        {selected && status === 'ready' && (
+          <InstanceDetails
+            instance={selected}
+            onClose={() => select(undefined)}
+            actions={
+              connect && terminals && profile && region ? (
+                <>
+                  <Button variant="primary" onClick={() => connect(selected)}>
+                    {t('connect.button')}
+                  </Button>
+                  <Button onClick={() => terminals.store.getState().openPicker(targetOf(selected, profile, region))}>
+                    {t('connect.with')}
+                  </Button>
+                </>
+              ) : undefined
+            }
+          />
+        )}
       </div>
     </section>
   );

@@ -1,0 +1,118 @@
+/**
+ * Creates the app's terminals: the xterm registry (outside React state) and the tab store, wired together, plus a
+ * read-only window hook that tests and benchmarks use to read terminal buffers (text, never pixels).
+ */
+import type { PortholeBridge } from '../../../shared/ipc/bridge';
+import { matchShortcut, tabNumber } from '../features/terminal/shortcuts';
+import { createSessionsStore } from '../state/sessions';
+import type { Terminals } from '../state/sessionsContext';
+import type { PreferenceStorage } from '../state/store';
+import {
+  COPY_ON_SELECT_KEY,
+  DEFAULT_TERMINAL_SETTINGS,
+  FONT_SIZE_KEY,
+  FONT_SIZE_RANGE,
+  TerminalRegistry,
+} from './registry';
+
+export interface TerminalTestHook {
+  /** Tabs in order, with their state and session ids. */
+  tabs(): { id: string; title: string; state: string; sessionId?: string; awsSessionId?: string; renderer?: string }[];
+  /** The lines of a tab's active buffer (`term.buffer.active`), trailing blanks trimmed. */
+  lines(tabId: string): string[];
+  /** The terminal's size in cells. */
+  size(tabId: string): { cols: number; rows: number } | undefined;
+  /** True once the sessions main still had (a reload) are back as tabs. */
+  restored(): boolean;
+  /** Every state a tab went through, in order (brief ones like `reconnecting` included). */
+  states(tabId: string): string[];
+}
+
+declare global {
+  interface Window {
+    __portholeTerminals?: TerminalTestHook;
+  }
+}
+
+function readFontSize(storage: PreferenceStorage | undefined): number {
+  try {
+    const n = Number(storage?.getItem(FONT_SIZE_KEY));
+    return Number.isInteger(n) && n >= FONT_SIZE_RANGE.min && n <= FONT_SIZE_RANGE.max
+      ? n
+      : DEFAULT_TERMINAL_SETTINGS.fontSize;
+  } catch {
+    return DEFAULT_TERMINAL_SETTINGS.fontSize;
+  }
+}
+
+export function createTerminals(bridge: PortholeBridge, storage: PreferenceStorage | undefined): Terminals {
+  let copyOnSelect: boolean;
+  try {
+    copyOnSelect = storage?.getItem(COPY_ON_SELECT_KEY) === 'true';
+  } catch {
+    copyOnSelect = false;
+  }
+  // The registry asks the store to confirm a multi-line paste; the store is created right after.
+  let confirm: (text: string) => Promise<boolean> = async () => true;
+  const registry = new TerminalRegistry({
+    bridge,
+    settings: { ...DEFAULT_TERMINAL_SETTINGS, fontSize: readFontSize(storage), copyOnSelect },
+    confirmPaste: (text) => confirm(text),
+    isAppShortcut: (event) => isAppKey(event),
+  });
+  const store = createSessionsStore({ bridge, registry, ...(storage ? { storage } : {}) });
+  confirm = (text) => store.getState().askPaste(text);
+
+  // A dropped host connection comes back as a new client: re-attach every live tab from where it was.
+  const withState = bridge as PortholeBridge & { onDidChangeState?(listener: (state: string) => void): () => void };
+  let wasDown = false;
+  withState.onDidChangeState?.((state) => {
+    if (state === 'reconnecting') wasDown = true;
+    if (state === 'open' && wasDown) {
+      wasDown = false;
+      void store.getState().resync();
+    }
+  });
+
+  const stateLog = new Map<string, string[]>();
+  store.subscribe((state) => {
+    for (const tab of state.tabs) {
+      const log = stateLog.get(tab.id) ?? [];
+      if (log.at(-1) !== tab.state) log.push(tab.state);
+      stateLog.set(tab.id, log);
+    }
+  });
+
+  // Sessions that outlived the page (reload) come back as tabs.
+  let restored = false;
+  void store
+    .getState()
+    .restore()
+    .finally(() => {
+      restored = true;
+    });
+
+  window.__portholeTerminals = {
+    restored: () => restored,
+    states: (tabId) => [...(stateLog.get(tabId) ?? [])],
+    tabs: () =>
+      store.getState().tabs.map((t) => ({
+        id: t.id,
+        title: t.title,
+        state: t.state,
+        ...(t.sessionId ? { sessionId: t.sessionId } : {}),
+        ...(t.awsSessionId ? { awsSessionId: t.awsSessionId } : {}),
+        ...(registry.get(t.id) ? { renderer: registry.get(t.id)!.renderer } : {}),
+      })),
+    lines: (tabId) => registry.lines(tabId),
+    size: (tabId) => {
+      const term = registry.get(tabId)?.terminal;
+      return term ? { cols: term.cols, rows: term.rows } : undefined;
+    },
+  };
+  return { store, registry };
+}
+
+function isAppKey(event: KeyboardEvent): boolean {
+  return matchShortcut(event) !== undefined || tabNumber(event) !== undefined;
+}
