@@ -47,11 +47,22 @@ import { generateFleet } from './fleet/generate';
 import type { FleetFileInput } from './fleet/schema';
 import { createEc2Operations, unknownEc2Action } from './services/ec2';
 import { createSsmOperations } from './services/ssm';
-import { createStsOperations, unknownStsAction } from './services/sts';
+import { createSsoService, type RestRequest, type SsoOptions, type SsoService } from './services/sso';
+import {
+  createStsOperations,
+  expiredTokenError,
+  unknownStsAction,
+  type EmulatorRole,
+  type IssuedCredential,
+} from './services/sts';
+import { Throttler, type ThrottleRule } from './services/throttle';
 
 export type { Caller, JsonOperation, OperationContext, QueryOperation } from './aws/operation';
 export { AwsError } from './aws/errors';
 export type { EmulatorCredential } from './aws/sigv4';
+export type { EmulatorRole } from './services/sts';
+export type { SsoAccount, SsoOptions, SsoService } from './services/sso';
+export type { ThrottleRule } from './services/throttle';
 export { Fleet } from './fleet/fleet';
 
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -100,6 +111,12 @@ export interface EmulatorOptions {
   plugins?: EmulatorPlugin[];
   /** Called once per API request (no secrets: service, operation, status, caller's key id). */
   onRequest?: (entry: RequestLogEntry) => void;
+  /** Roles STS AssumeRole can assume (with their MFA demand); see services/sts.ts. */
+  roles?: EmulatorRole[];
+  /** IAM Identity Center: SSO OIDC device sign-in and the SSO portal; see services/sso.ts. */
+  sso?: SsoOptions;
+  /** Throttling injection rules (also settable at runtime: POST /_emulator/throttle); see services/throttle.ts. */
+  throttle?: ThrottleRule[];
 }
 
 export interface RequestLogEntry {
@@ -114,6 +131,10 @@ export interface RequestLogEntry {
 
 export interface Emulator extends EmulatorHost {
   readonly server: Server;
+  /** Throttling injection (rules, refused count). */
+  readonly throttler: Throttler;
+  /** The SSO side, when `sso` was given (approve device authorizations, expire tokens). */
+  readonly sso?: SsoService;
   close(): Promise<void>;
 }
 
@@ -198,11 +219,20 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const now = options.now ?? (() => new Date());
   const maxSkewMs = options.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
   const tokens = new PageTokens();
+  // Temporary credentials issued by AssumeRole and the SSO portal, accepted until they expire.
+  const issued = new Map<string, IssuedCredential>();
+  const issue = (credential: IssuedCredential) => {
+    const nowMs = now().getTime();
+    for (const [id, c] of issued) if (c.expiration.getTime() + 3_600_000 < nowMs) issued.delete(id);
+    issued.set(credential.accessKeyId, credential);
+  };
+  const throttler = new Throttler(options.throttle ?? []);
+  const restRoutes = new Map<string, (req: RestRequest) => RenderedResponse>();
 
   const jsonOperations = new Map<string, JsonOperation>(Object.entries(createSsmOperations(tokens)));
   const queryOperations: Record<string, Map<string, QueryOperation>> = {
     ec2: new Map(Object.entries(createEc2Operations(tokens))),
-    sts: new Map(Object.entries(createStsOperations())),
+    sts: new Map(Object.entries(createStsOperations({ roles: options.roles ?? [], issue }))),
   };
   const upgrades = new Map<string, UpgradeHandler>();
   const routes = new Map<string, RouteHandler>();
@@ -265,12 +295,16 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
           ),
         );
       }
+      const temporary = issued.get(accessKeyId);
+      if (temporary && temporary.expiration.getTime() <= now().getTime()) return fail(expiredTokenError(protocol));
       const verified = verifySignature(
         { method: req.method ?? 'GET', rawUrl: req.url ?? '/', rawHeaders: req.rawHeaders, body },
         parsed.auth,
-        { lookup: (id) => credentials.get(id), now: now(), maxSkewMs },
+        { lookup: (id) => credentials.get(id) ?? issued.get(id), now: now(), maxSkewMs },
       );
       if (!verified.ok) return fail(authError(protocol, verified.kind, verified.detail));
+      const throttled = throttler.check(service, verified.scope.region, operation);
+      if (throttled) return fail(throttled);
       const caller: Caller = {
         accessKeyId: verified.credential.accessKeyId,
         accountId: verified.credential.accountId,
@@ -341,6 +375,11 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
 
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const rest = restRoutes.get(`${req.method ?? 'GET'} ${path}`);
+    if (rest) {
+      serveRest(req, res, path, rest);
+      return;
+    }
     for (const [prefix, route] of routes) {
       if (path.startsWith(prefix)) {
         try {
@@ -380,6 +419,26 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       socket.destroy();
     }
   });
+
+  // REST-JSON services without SigV4 (SSO OIDC, SSO portal), routed by method and path as AWS routes by host.
+  const serveRest = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    operation: (req: RestRequest) => RenderedResponse,
+  ) => {
+    readBody(req).then(
+      (body) => {
+        const q = (req.url ?? '').indexOf('?');
+        const query = new URLSearchParams(q < 0 ? '' : (req.url ?? '').slice(q + 1));
+        send(res, operation({ method: req.method ?? 'GET', path, query, headers: req.headers, body }), now());
+      },
+      () => {
+        if (!res.headersSent) res.writeHead(413);
+        res.end();
+      },
+    );
+  };
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -422,6 +481,14 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     },
   };
 
+  host.registerRoute('/_emulator/throttle', throttler.admin);
+  let sso: SsoService | undefined;
+  if (options.sso) {
+    sso = createSsoService(options.sso, { url, now, issue });
+    for (const [key, op] of sso.routes) restRoutes.set(key, op);
+    host.registerRoute('/_emulator/sso/', sso.admin);
+  }
+
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
@@ -452,5 +519,5 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     throw e;
   }
 
-  return { ...host, server, close };
+  return { ...host, server, close, throttler, ...(sso ? { sso } : {}) };
 }
