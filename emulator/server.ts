@@ -303,7 +303,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
         { lookup: (id) => credentials.get(id) ?? issued.get(id), now: now(), maxSkewMs },
       );
       if (!verified.ok) return fail(authError(protocol, verified.kind, verified.detail));
-      const throttled = throttler.check(service, verified.scope.region, operation);
+      const throttled = throttler.check(service, verified.scope.region, operation, verified.credential.accountId);
       if (throttled) return fail(throttled);
       const caller: Caller = {
         accessKeyId: verified.credential.accessKeyId,

@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'PORT_IN_USE',
   'INVALID_TUNNEL',
   'DISCONNECTED',
+  'SSO_SIGN_IN_REQUIRED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

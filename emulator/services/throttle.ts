@@ -4,7 +4,7 @@
  *   SSM / KMS (JSON 1.1): 400 ThrottlingException "Rate exceeded"
  *   EC2:                  503 RequestLimitExceeded "Request limit exceeded."
  *   STS (Query):          400 Throttling "Rate exceeded"
- * Rules match by service, region and operation (all when omitted); the first matching rule decides.
+ * Rules match by service, region, operation and caller account (all when omitted); the first matching rule decides.
  * `rate` is the share of matching calls refused (0..1), drawn from a seeded generator (repeatable runs).
  * Runtime control: POST /_emulator/throttle {"rules": [...]} replaces the rules.
  */
@@ -16,6 +16,8 @@ export interface ThrottleRule {
   services?: string[];
   regions?: string[];
   operations?: string[];
+  /** Callers' accounts (the signing credentials' account). */
+  accounts?: string[];
 }
 
 export class Throttler {
@@ -34,12 +36,13 @@ export class Throttler {
   }
 
   /** The error to answer with, or undefined to serve the call. */
-  check(service: string, region: string, operation: string): AwsError | undefined {
+  check(service: string, region: string, operation: string, accountId?: string): AwsError | undefined {
     const rule = this.rules.find(
       (r) =>
         (!r.services || r.services.includes(service)) &&
         (!r.regions || r.regions.includes(region)) &&
-        (!r.operations || r.operations.includes(operation)),
+        (!r.operations || r.operations.includes(operation)) &&
+        (!r.accounts || (accountId !== undefined && r.accounts.includes(accountId))),
     );
     if (!rule || rule.rate <= 0 || this.random() >= rule.rate) return undefined;
     this.refused++;

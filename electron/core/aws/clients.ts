@@ -51,11 +51,21 @@ export interface AwsClientFactoryOptions {
   requestTimeoutMs?: number;
 }
 
-const SERVICE_ENV_SUFFIX: Record<AwsService, string> = { ssm: 'SSM', ec2: 'EC2', sts: 'STS', kms: 'KMS' };
+const SERVICE_ENV_SUFFIX: Record<AwsService | SsoService, string> = {
+  ssm: 'SSM',
+  ec2: 'EC2',
+  sts: 'STS',
+  kms: 'KMS',
+  sso: 'SSO',
+  'sso-oidc': 'SSO_OIDC',
+};
+
+/** IAM Identity Center endpoints the credential providers and the sign-in call (no clients of their own here). */
+export type SsoService = 'sso' | 'sso-oidc';
 
 /** Applies the endpoint rule to an environment; undefined means "the SDK decides" (config file or AWS). */
 export function resolveEndpointUrl(
-  service: AwsService,
+  service: AwsService | SsoService,
   options: { endpointUrl?: string; env?: NodeJS.ProcessEnv },
 ): string | undefined {
   if (options.endpointUrl) return options.endpointUrl;

@@ -29,6 +29,7 @@ export const errorMessages: MessageModule<Key> = {
     'error.PORT_IN_USE': 'Local port {port} is already in use. Choose another port or stop the program using it.',
     'error.INVALID_TUNNEL': 'The port forward cannot start: {detail}',
     'error.DISCONNECTED': 'The Porthole host cannot be reached: {detail}',
+    'error.SSO_SIGN_IN_REQUIRED': 'Profile "{profile}" signs in with AWS IAM Identity Center (SSO). Sign in to use it.',
   },
   ja: {
     'error.UNKNOWN_CHANNEL': 'アプリが IPC コントラクトにない「{channel}」を要求しました。',
@@ -60,5 +61,7 @@ export const errorMessages: MessageModule<Key> = {
       'ローカルポート {port} は使用中です。別のポートを選ぶか、使用中のプログラムを停止してください。',
     'error.INVALID_TUNNEL': 'ポートフォワードを開始できません: {detail}',
     'error.DISCONNECTED': 'Porthole ホストに接続できません: {detail}',
+    'error.SSO_SIGN_IN_REQUIRED':
+      'プロファイル「{profile}」は AWS IAM Identity Center (SSO) でサインインします。使うにはサインインしてください。',
   },
 };
