@@ -5,18 +5,29 @@
  * included in the CPU figure. Against the emulator (with its pacing) once it serves port sessions.
  *
  *   node --import tsx bench/tunnel.ts [--mib 64] [--variant mux|basic|both]
+ *     [--against fake|emulator-pacing-off|emulator-pacing-on|all]
  *   (or `npm run bench -- tunnel …` once registered in bench/run.ts)
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { createAwsClientFactory } from '../electron/core/aws/clients';
+import { portSessionOpener, type OpenPortSession } from '../electron/core/ssm/portSessionStarter';
+import { SessionStarter } from '../electron/core/ssm/sessionStarter';
 import { TunnelHarness } from '../electron/core/tunnels/test/harness';
 import { TunnelManager } from '../electron/core/tunnels/tunnelManager';
 
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** Remote ports the emulator's fleet maps to the local sink, source and echo servers. */
+const REMOTE = { sink: 9001, source: 9002, echo: 9003 };
+
 /** Bytes each way per transfer (the issue's figure). */
 export const BENCH_TRANSFER_MIB = 64;
-
-const target = { profile: 'bench', region: 'us-east-1', target: 'i-0123456789abcdef0' };
 
 export async function run(argv: string[]): Promise<unknown> {
   const { values } = parseArgs({
@@ -24,54 +35,149 @@ export async function run(argv: string[]): Promise<unknown> {
     options: {
       mib: { type: 'string', default: String(BENCH_TRANSFER_MIB) },
       variant: { type: 'string', default: 'both' },
+      against: { type: 'string', default: 'all' },
     },
     strict: true,
   });
   const mib = Number(values.mib);
   const variants = values.variant === 'both' ? ['mux', 'basic'] : [values.variant!];
+  const against = values.against === 'all' ? ['fake', 'emulator-pacing-off', 'emulator-pacing-on'] : [values.against!];
   const results: Record<string, unknown> = {};
-  for (const v of variants) results[v] = await runVariant(v === 'basic' ? '3.0.100.0' : '3.3.1142.0', mib);
+  for (const a of against) {
+    const r: Record<string, unknown> = {};
+    for (const v of variants) r[v] = await runAgainst(a, v === 'basic' ? '3.0.100.0' : '3.3.1142.0', mib);
+    results[a] = r;
+  }
   return {
-    agent: 'in-process fake port agent (no pacing)',
+    note: 'fake = in-process fake port agent (its CPU counts in cpuSecondsPerMiB); emulator = separate process',
     mibPerTransfer: mib,
     officialPluginUploadMBps: 1,
     ...results,
   };
 }
 
-async function runVariant(agentVersion: string, mib: number): Promise<unknown> {
+async function runAgainst(against: string, agentVersion: string, mib: number): Promise<unknown> {
   const h = await new TunnelHarness().start();
-  h.agentVersion = agentVersion;
-  const manager = new TunnelManager({ openPortSession: h.openPortSession });
-  const bytes = mib * 1024 * 1024;
+  let emulator: ChildProcess | undefined;
+  let tmp = '';
+  let dispose = () => undefined as void;
+  try {
+    const local = await localServers(h, mib * 1024 * 1024);
+    let open: OpenPortSession;
+    let target = 'i-0123456789abcdef0';
+    if (against === 'fake') {
+      h.agentVersion = agentVersion;
+      const map: Record<number, number> = {
+        [REMOTE.sink]: local.sink,
+        [REMOTE.source]: local.source,
+        [REMOTE.echo]: local.echo,
+      };
+      h.resolve = (_host, port) => ({ host: '127.0.0.1', port: map[port] ?? port });
+      open = h.openPortSession;
+    } else {
+      tmp = mkdtempSync(join(tmpdir(), 'porthole-bench-tunnel-'));
+      const fleet = join(tmp, 'fleet.json');
+      target = 'i-0beeef0000000000a';
+      writeFileSync(
+        fleet,
+        JSON.stringify({
+          instances: [
+            {
+              id: target,
+              region: 'us-east-1',
+              platform: 'amazon-linux',
+              privateIp: '10.77.0.1',
+              agentVersion,
+              ports: { [REMOTE.sink]: local.sink, [REMOTE.source]: local.source, [REMOTE.echo]: local.echo },
+            },
+          ],
+        }),
+      );
+      const started = await startEmulator(fleet, against === 'emulator-pacing-on');
+      emulator = started.child;
+      const clients = createAwsClientFactory({
+        endpointUrl: started.url,
+        env: {},
+        credentialsFor: () => async () => ({ accessKeyId: 'test', secretAccessKey: 'test' }),
+      });
+      dispose = () => clients.dispose();
+      open = portSessionOpener(new SessionStarter({ clients }));
+    }
+    return await measure(open, target, local, mib);
+  } finally {
+    dispose();
+    await h.close();
+    if (emulator && emulator.exitCode === null) {
+      const exited = new Promise((r) => emulator!.once('exit', r));
+      emulator.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (emulator.exitCode === null) emulator.kill('SIGKILL');
+    }
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+interface LocalServers {
+  sink: number;
+  source: number;
+  echo: number;
+  payload: Uint8Array;
+  sunk(): Promise<{ n: number; hash: string }>;
+}
+
+/** A sink that hashes what it gets, a source that sends the payload, an echo for set-up time. */
+async function localServers(h: TunnelHarness, bytes: number): Promise<LocalServers> {
   const payload = new Uint8Array(randomBytes(bytes));
+  let sinkDone: (r: { n: number; hash: string }) => void = () => undefined;
+  const sink = await h.tcpServer((s) => {
+    const hash = createHash('sha256');
+    let n = 0;
+    s.on('data', (d: Buffer) => {
+      hash.update(d);
+      n += d.length;
+      if (n >= bytes) {
+        sinkDone({ n, hash: hash.digest('hex') });
+        s.end();
+      }
+    });
+  });
+  const source = await h.tcpServer((s) => s.end(payload));
+  const echo = await h.echoServer();
+  return { sink, source, echo, payload, sunk: () => new Promise((r) => (sinkDone = r)) };
+}
+
+function startEmulator(fleetPath: string, pacing: boolean): Promise<{ child: ChildProcess; url: string }> {
+  const args = ['--import', 'tsx', 'emulator/main.ts', '--port', '0', '--fleet', fleetPath];
+  if (!pacing) args.push('--no-pacing');
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) resolve({ child, url: m[1]! });
+    });
+    child.once('exit', (code) => reject(new Error(`emulator exited (${code}): ${stderr}`)));
+  });
+}
+
+async function measure(open: OpenPortSession, targetId: string, local: LocalServers, mib: number): Promise<unknown> {
+  const manager = new TunnelManager({ openPortSession: open });
+  const target = { profile: 'bench', region: 'us-east-1', target: targetId };
+  const bytes = mib * 1024 * 1024;
+  const payload = local.payload;
   const digest = sha(payload);
   try {
-    // Destinations: a sink that hashes what it gets, a source that sends the payload, an echo for set-up time.
-    let sinkDone: (r: { n: number; hash: string }) => void = () => undefined;
-    const sinkPort = await h.tcpServer((s) => {
-      const hash = createHash('sha256');
-      let n = 0;
-      s.on('data', (d: Buffer) => {
-        hash.update(d);
-        n += d.length;
-        if (n >= bytes) {
-          sinkDone({ n, hash: hash.digest('hex') });
-          s.end();
-        }
-      });
-    });
-    const sourcePort = await h.tcpServer((s) => s.end(payload));
-    const echoPort = await h.echoServer();
-
-    const sinkTunnel = await manager.start({ ...target, remotePort: sinkPort });
-    const sourceTunnel = await manager.start({ ...target, remotePort: sourcePort });
-    const echoTunnel = await manager.start({ ...target, remotePort: echoPort });
+    const sinkTunnel = await manager.start({ ...target, remotePort: REMOTE.sink });
+    const sourceTunnel = await manager.start({ ...target, remotePort: REMOTE.source });
+    const echoTunnel = await manager.start({ ...target, remotePort: REMOTE.echo });
 
     // upload: local client -> sink
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    const sunk = new Promise<{ n: number; hash: string }>((r) => (sinkDone = r));
+    const sunk = local.sunk();
     const up = await connect(sinkTunnel.localPort);
     for (let off = 0; off < bytes; off += 256 * 1024) {
       if (!up.write(payload.subarray(off, off + 256 * 1024))) await new Promise((r) => up.once('drain', r));
@@ -126,7 +232,6 @@ async function runVariant(agentVersion: string, mib: number): Promise<unknown> {
   } finally {
     await manager.stopAll();
     manager.dispose();
-    await h.close();
   }
 }
 
