@@ -13,7 +13,7 @@
  * Secrets stay here: nothing returned by `identity()` or put in an error carries key material.
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { fromIni, fromNodeProviderChain, fromSSO } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { PortholeError } from '../../../shared/errors';
@@ -184,9 +184,29 @@ export class CredentialService {
       ssoEndpoint && ssoEndpoint !== stsEndpoint ? { ...init, clientConfig: { endpoint: ssoEndpoint } } : init;
     let chosen: AwsCredentialIdentityProvider | undefined;
     return async () => {
-      chosen ??= (await this.isSso(profile)) ? fromIni(ssoInit) : fromIni(init);
+      // SSO profiles go straight to fromSSO: fromIni's SSO branch does not pass the config file paths on, so it
+      // would read ~/.aws/config instead of AWS_CONFIG_FILE of the injected environment.
+      chosen ??= (await this.ownSsoSection(profile)) ? fromSSO(ssoInit) : fromIni(init);
       return chosen();
     };
+  }
+
+  private async ownSsoSection(profile: string): Promise<boolean> {
+    try {
+      const { configFile } = await this.configFiles();
+      const section = configFile[profile] ?? {};
+      return Boolean(section.sso_session || section.sso_start_url);
+    } catch {
+      return false;
+    }
+  }
+
+  private configFiles() {
+    return loadSharedConfigFiles({
+      filepath: nonEmpty(this.env.AWS_SHARED_CREDENTIALS_FILE),
+      configFilepath: nonEmpty(this.env.AWS_CONFIG_FILE),
+      ignoreCache: true,
+    });
   }
 
   /** Whether a profile (or the profile its role starts from) signs in with SSO. */
@@ -196,11 +216,7 @@ export class CredentialService {
 
   private async ssoStartOf(profile: string): Promise<string | undefined> {
     try {
-      const { configFile, credentialsFile } = await loadSharedConfigFiles({
-        filepath: nonEmpty(this.env.AWS_SHARED_CREDENTIALS_FILE),
-        configFilepath: nonEmpty(this.env.AWS_CONFIG_FILE),
-        ignoreCache: true,
-      });
+      const { configFile, credentialsFile } = await this.configFiles();
       const seen = new Set<string>();
       let name: string | undefined = profile;
       while (name && !seen.has(name)) {
