@@ -5,6 +5,11 @@
 type Benchmark = { summary: string; load: () => Promise<{ run(args: string[]): Promise<unknown> }> };
 
 const BENCHMARKS: Record<string, Benchmark> = {
+  terminal: {
+    summary:
+      'the app in headless Chromium via the web host: click-to-prompt ms, renderer MB/s with flow control vs the data channel, echo during a flood',
+    load: () => import('./terminal'),
+  },
   inventory: {
     summary: 'list a generated 10,000-instance fleet: core InventoryService vs /usr/bin/aws (ssm + ec2)',
     load: () => import('./inventory'),

@@ -114,6 +114,15 @@ test.describe('shell tabs', () => {
       await page.screenshot({ path: file, animations: 'disabled' });
       expectPng(file);
     }
+    // Close both with the keyboard (Ctrl+Shift+W asks first), so later tests start with no sessions.
+    for (let i = 0; i < 2; i++) {
+      await page.keyboard.press('Control+Shift+W');
+      await page
+        .getByRole('dialog', { name: 'Close this session?' })
+        .getByRole('button', { name: 'Close session' })
+        .click();
+    }
+    await expect.poll(async () => (await tabs(page)).length).toBe(0);
   });
 
   test('opens two tabs on two instances and runs a command in each', async ({ page, stack }) => {

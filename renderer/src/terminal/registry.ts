@@ -301,6 +301,18 @@ export class TerminalRegistry {
     return out;
   }
 
+  /** The last `count` lines of a tab's buffer, trailing blank lines dropped. */
+  tail(tabId: string, count: number): string[] {
+    const handle = this.handles.get(tabId);
+    if (!handle) return [];
+    const buffer = handle.terminal.buffer.active;
+    let end = buffer.length;
+    while (end > 0 && (buffer.getLine(end - 1)?.translateToString(true) ?? '') === '') end -= 1;
+    const out: string[] = [];
+    for (let i = Math.max(0, end - count); i < end; i++) out.push(buffer.getLine(i)?.translateToString(true) ?? '');
+    return out;
+  }
+
   private write(sessionId: string, data: string, acknowledge: boolean): void {
     const handle = this.bySession.get(sessionId);
     if (!handle) return;
@@ -325,8 +337,7 @@ export class TerminalRegistry {
     void import('@xterm/addon-webgl')
       .then(({ WebglAddon }) => {
         if (!this.handles.has(handle.tabId)) return;
-        const probe = document.createElement('canvas');
-        if (!probe.getContext('webgl2')) return;
+        if (!hasHardwareWebgl()) return;
         const addon = new WebglAddon();
         addon.onContextLoss(() => {
           addon.dispose();
@@ -338,5 +349,22 @@ export class TerminalRegistry {
       .catch(() => {
         handle.renderer = 'dom';
       });
+  }
+}
+
+/**
+ * WebGL2 drawn by the GPU. A software rasterizer (SwiftShader, llvmpipe: headless browsers, VMs without a GPU) is
+ * slower than the DOM renderer, so it counts as none.
+ */
+function hasHardwareWebgl(): boolean {
+  try {
+    const gl = document.createElement('canvas').getContext('webgl2');
+    if (!gl) return false;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const name = info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : '';
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return !/swiftshader|llvmpipe|softpipe|software/i.test(name);
+  } catch {
+    return false;
   }
 }

@@ -22,6 +22,10 @@ export interface TerminalTestHook {
   lines(tabId: string): string[];
   /** The terminal's size in cells. */
   size(tabId: string): { cols: number; rows: number } | undefined;
+  /** Characters of session output the tab's terminal has received (benchmarks measure throughput with it). */
+  received(tabId: string): number;
+  /** The last `count` lines of the buffer (cheaper than `lines` for polling). */
+  tail(tabId: string, count: number): string[];
   /** True once the sessions main still had (a reload) are back as tabs. */
   restored(): boolean;
   /** Every state a tab went through, in order (brief ones like `reconnecting` included). */
@@ -31,6 +35,16 @@ export interface TerminalTestHook {
 declare global {
   interface Window {
     __portholeTerminals?: TerminalTestHook;
+  }
+}
+
+export const RENDERER_KEY = 'porthole.terminal.renderer';
+
+function readSetting(storage: PreferenceStorage | undefined, key: string): string | null {
+  try {
+    return storage?.getItem(key) ?? null;
+  } catch {
+    return null;
   }
 }
 
@@ -59,6 +73,8 @@ export function createTerminals(bridge: PortholeBridge, storage: PreferenceStora
     settings: { ...DEFAULT_TERMINAL_SETTINGS, fontSize: readFontSize(storage), copyOnSelect },
     confirmPaste: (text) => confirm(text),
     isAppShortcut: (event) => isAppKey(event),
+    // `dom` turns the WebGL renderer off (a GPU that draws badly; comparisons in benchmarks).
+    webgl: readSetting(storage, RENDERER_KEY) !== 'dom',
   });
   const store = createSessionsStore({ bridge, registry, ...(storage ? { storage } : {}) });
   confirm = (text) => store.getState().askPaste(text);
@@ -94,6 +110,8 @@ export function createTerminals(bridge: PortholeBridge, storage: PreferenceStora
 
   window.__portholeTerminals = {
     restored: () => restored,
+    received: (tabId) => registry.get(tabId)?.received ?? 0,
+    tail: (tabId, count) => registry.tail(tabId, count),
     states: (tabId) => [...(stateLog.get(tabId) ?? [])],
     tabs: () =>
       store.getState().tabs.map((t) => ({
