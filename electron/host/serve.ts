@@ -105,7 +105,8 @@ async function main(): Promise<number> {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      void running.close().finally(() => {
+      // Open shells are ended on the service (TerminateSession) rather than left to time out.
+      void Promise.all([running.close(), services.closeSessions()]).finally(() => {
         services.dispose();
         resolveStop();
       });
