@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { DisposableStore, toDisposable, type Disposable } from '../../electron/core/base/lifecycle';
 import { FaultPlanSchema } from '../agent/faults';
 import type { EmulatorHost, EmulatorPlugin } from '../server';
+import { listDocuments } from './listDocuments';
 import { SessionService, type SessionServiceOptions } from './service';
 
 export type SessionsOptions = Omit<SessionServiceOptions, 'fleet' | 'baseUrl'>;
@@ -40,6 +41,7 @@ export function installSessions(host: EmulatorHost, options: SessionsOptions = {
   store.add(
     host.registerJsonOperation('AmazonSSM.DescribeSessions', (input, ctx) => service.describeSessions(input, ctx)),
   );
+  store.add(host.registerJsonOperation('AmazonSSM.ListDocuments', (input) => listDocuments(input)));
   store.add(
     host.registerJsonOperation('TrentService.GenerateDataKey', (input, ctx) => service.generateDataKey(input, ctx)),
   );

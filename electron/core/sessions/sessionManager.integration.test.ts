@@ -218,6 +218,15 @@ describe('terminal sessions over the IPC contract', () => {
     await until(() => r.states.some((e) => e.id === s.id && e.state === 'closed'));
   });
 
+  it('lists the Session documents for the picker: ours first, no port documents', async () => {
+    const r = renderer();
+    const { documents } = value(await r.bridge.invoke('session.documents', where));
+    const names = documents.map((d) => d.name);
+    expect(names.slice(0, 2)).toEqual(['SSM-SessionManagerRunShell', 'AWS-StartInteractiveCommand']);
+    expect(names).toContain('AWS-StartNonInteractiveCommand');
+    expect(names.some((n) => /PortForwarding|SSHSession/.test(n))).toBe(false);
+  });
+
   it('refuses an offline instance with TARGET_NOT_CONNECTED', async () => {
     const r = renderer();
     const result = await r.bridge.invoke('session.start', { ...where, target: OFFLINE });
