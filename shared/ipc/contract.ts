@@ -1,4 +1,13 @@
 import { z } from 'zod';
+import {
+  FleetListRequestSchema,
+  FleetListResponseSchema,
+  MfaAnswerRequestSchema,
+  MfaPromptSchema,
+  ProfileIdentitySchema,
+  SourceStatusSchema,
+  SsoCodeEventSchema,
+} from '../model/fleet';
 import { InstanceSchema, ProfileSchema } from '../model/instance';
 import {
   ProfileRegionSchema,
@@ -81,6 +90,29 @@ export const contract = {
       request: ProfileRegionSchema,
       response: z.object({ documents: z.array(SessionDocumentSchema) }),
     },
+    /** Lists several profiles x regions at once; a failing source has its own error status, the rest shows. */
+    'fleet.list': { request: FleetListRequestSchema, response: FleetListResponseSchema },
+    /** The last listing of these sources from the disk cache (start-up), empty when nothing is cached. */
+    'fleet.cached': { request: FleetListRequestSchema, response: FleetListResponseSchema },
+    /** Account, ARN and credential expiry of a profile (STS GetCallerIdentity); never keys. */
+    'profiles.identity': {
+      request: z.object({ profile: z.string().min(1).max(256) }).strict(),
+      response: ProfileIdentitySchema,
+    },
+    /** SSO device sign-in: opens the browser, emits auth.ssoCode, resolves once approved and the token is cached. */
+    'auth.ssoSignIn': {
+      request: z.object({ profile: z.string().min(1).max(256) }).strict(),
+      response: z.object({ profile: z.string(), startUrl: z.string(), expiresAt: z.string() }),
+    },
+    /** Stops a running SSO sign-in of a profile. */
+    'auth.ssoCancel': {
+      request: z.object({ profile: z.string().min(1).max(256) }).strict(),
+      response: z.object({ cancelled: z.boolean() }),
+    },
+    /** Answers (or, without a code, cancels) an auth.mfaPrompt. */
+    'auth.mfaAnswer': { request: MfaAnswerRequestSchema, response: z.object({ accepted: z.boolean() }) },
+    /** MFA prompts still open (a reloaded renderer shows them again). */
+    'auth.mfaPrompts': { request: z.object({}).strict(), response: z.object({ prompts: z.array(MfaPromptSchema) }) },
   },
   send: {
     'terminal.input': TerminalInputSchema,
@@ -92,6 +124,12 @@ export const contract = {
     /** Batched output of one session (whole characters). */
     'terminal.output': TerminalOutputSchema,
     'session.state': SessionStateEventSchema,
+    /** One source of a fleet.list finished (progress while the rest loads). */
+    'fleet.source': SourceStatusSchema,
+    /** A profile needs an MFA code: show a dialog, answer with auth.mfaAnswer. */
+    'auth.mfaPrompt': MfaPromptSchema,
+    /** An SSO sign-in waits for approval: show the code and the verification link. */
+    'auth.ssoCode': SsoCodeEventSchema,
   },
 } as const;
 

@@ -49,6 +49,25 @@ function fakeHandlers(overrides: Partial<Handlers['invoke']> = {}): Handlers {
       'session.list': () => ({ sessions: [session] }),
       'session.history': () => ({ local: [session], active: [], history: [] }),
       'session.documents': () => ({ documents: [{ name: 'SSM-SessionManagerRunShell' }] }),
+      'fleet.list': () => ({
+        instances: [instance],
+        sources: [{ profile: 'p', region: 'us-east-1', state: 'ok', count: 1 }],
+      }),
+      'fleet.cached': () => ({ instances: [], sources: [] }),
+      'profiles.identity': ({ profile }) => ({
+        profile,
+        accountId: '123456789012',
+        arn: 'arn:aws:iam::123456789012:user/u',
+        userId: 'AIDA',
+      }),
+      'auth.ssoSignIn': ({ profile }) => ({
+        profile,
+        startUrl: 'https://x.awsapps.com/start',
+        expiresAt: '2030-01-01T00:00:00Z',
+      }),
+      'auth.ssoCancel': () => ({ cancelled: false }),
+      'auth.mfaAnswer': () => ({ accepted: true }),
+      'auth.mfaPrompts': () => ({ prompts: [] }),
       ...overrides,
     },
     send: unusedHandlers().send,
@@ -205,6 +224,13 @@ describe('dispatcher (the real contract)', () => {
       'session.list': {},
       'session.history': where,
       'session.documents': where,
+      'fleet.list': { sources: [where] },
+      'fleet.cached': { sources: [where] },
+      'profiles.identity': { profile: 'p' },
+      'auth.ssoSignIn': { profile: 'p' },
+      'auth.ssoCancel': { profile: 'p' },
+      'auth.mfaAnswer': { id: 'm1', code: '123456' },
+      'auth.mfaPrompts': {},
     };
     for (const channel of CHANNELS.invoke) {
       const result = await bridge.invoke(channel, payloads[channel] as never);
