@@ -1,10 +1,17 @@
+import { join } from 'node:path';
 import { contract, type Contract } from '../../../shared/ipc/contract';
 import type { Handlers } from '../../../shared/ipc/dispatch';
 import { createEventHub, type EventHub } from '../../../shared/ipc/events';
 import { createAwsClientFactory, type AwsClientFactory } from '../aws/clients';
-import { listProfiles } from '../aws/profiles';
+import { AuthService } from '../aws/auth';
+import { CredentialService } from '../aws/credentials';
+import { MfaPromptBroker } from '../aws/mfaBroker';
+import { listProfiles, regionForProfile } from '../aws/profiles';
+import type { Launcher } from '../aws/ssoSignIn';
 import type { Disposable } from '../base/lifecycle';
 import type { Logger } from '../base/logger';
+import { JsonFileCacheStore } from '../inventory/cacheFile';
+import { FleetService } from '../inventory/fleet';
 import { InventoryService } from '../inventory/inventory';
 import { SessionManager } from '../sessions/sessionManager';
 import { TerminalSessions } from '../sessions/terminalSessions';
@@ -23,6 +30,10 @@ export interface AppServicesOptions {
   readonly version?: string;
   /** Data-channel and session overrides (tests, benchmarks). */
   readonly sessionStarter?: Pick<SessionStarterDeps, 'channelOptions' | 'sessionOptions'>;
+  /** The app's data folder: the fleet list is cached there (fleet-cache.json). No disk cache without it. */
+  readonly dataDir?: string;
+  /** Opens the SSO verification page in the user's browser; without it the UI shows the link (auth.ssoCode). */
+  readonly launcher?: Launcher;
 }
 
 export interface AppServices extends Disposable {
@@ -30,6 +41,9 @@ export interface AppServices extends Disposable {
   readonly events: EventHub<Contract>;
   readonly clients: AwsClientFactory;
   readonly inventory: InventoryService;
+  readonly fleet: FleetService;
+  readonly credentials: CredentialService;
+  readonly auth: AuthService;
   readonly sessions: SessionManager;
   readonly logger: Logger;
   /** Terminates every open session (TerminateSession), for a clean quit; dispose() only drops them. */
@@ -43,9 +57,40 @@ export interface AppServices extends Disposable {
 export function createAppServices(options: AppServicesOptions): AppServices {
   const { env, logger } = options;
   const endpointUrl = options.endpointUrl?.trim() || undefined;
-  const clients = createAwsClientFactory({ env, logger, ...(endpointUrl ? { endpointUrl } : {}) });
-  const inventory = new InventoryService({ clients, logger });
   const events = createEventHub(contract, logger);
+  // MFA codes are asked for in the renderer: an auth.mfaPrompt event, answered on auth.mfaAnswer.
+  const mfa = new MfaPromptBroker((request) => events.emit('auth.mfaPrompt', request));
+  const credentials = new CredentialService({
+    env,
+    logger,
+    mfaPrompt: mfa.prompt,
+    ...(endpointUrl ? { endpointUrl } : {}),
+  });
+  const clients = createAwsClientFactory({
+    env,
+    logger,
+    ...(endpointUrl ? { endpointUrl } : {}),
+    credentialsFor: (profile) => credentials.providerFor(profile),
+  });
+  const inventory = new InventoryService({ clients, logger });
+  const fleet = new FleetService({
+    inventory,
+    logger,
+    ...(options.dataDir ? { cache: new JsonFileCacheStore(join(options.dataDir, 'fleet-cache.json')) } : {}),
+  });
+  const fleetProgress = fleet.onDidListSource(({ status }) => events.emit('fleet.source', status));
+  const auth = new AuthService({
+    credentials,
+    clients,
+    mfa,
+    env,
+    logger,
+    launcher: options.launcher ?? {
+      openExternal: async () => logger.info('sso sign-in: no launcher on this host; the UI shows the link'),
+    },
+    regionOf: (profile) => regionForProfile(profile, { env }),
+    ...(endpointUrl ? { endpointUrl } : {}),
+  });
   const starter = new SessionStarter({ clients, logger, ...options.sessionStarter });
   const terminals = new TerminalSessions({ start: (request) => starter.start(request), logger });
   const sessions = new SessionManager({ terminals, events, ssm: (q) => clients.ssm(q), logger });
@@ -53,6 +98,9 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     inventory,
     sessions,
     listProfiles: () => listProfiles({ env }),
+    fleet,
+    auth,
+    emitSsoCode: (code, clientId) => events.emit('auth.ssoCode', code, clientId),
     appInfo: {
       version: options.version ?? '0.0.0',
       host: options.host ?? 'web',
@@ -65,12 +113,18 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     events,
     clients,
     inventory,
+    fleet,
+    credentials,
+    auth,
     sessions,
     logger,
     closeSessions: () => sessions.closeAll(),
     dispose() {
       sessions.dispose();
       terminals.dispose();
+      fleetProgress.dispose();
+      fleet.dispose();
+      auth.dispose();
       clients.dispose();
     },
   };

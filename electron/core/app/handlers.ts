@@ -6,6 +6,10 @@ import type { AwsService } from '../aws/clients';
 import type { SessionManager } from '../sessions/sessionManager';
 import { PortholeError } from '../../../shared/errors';
 import { t } from '../../../shared/i18n/catalog';
+import type { ProfileIdentity } from '../aws/credentials';
+import type { MfaRequest } from '../aws/mfaBroker';
+import type { SsoDeviceCode, SsoSignInResult } from '../aws/ssoSignIn';
+import type { FleetResult, FleetSource } from '../inventory/fleet';
 
 /** What the handlers need from the inventory (InventoryService provides it). */
 export interface InventoryPort {
@@ -29,6 +33,27 @@ export interface HandlerDeps {
   readonly now?: () => Date;
   /** Terminal sessions (session.* and terminal.* channels); without it those channels answer SESSION_FAILED. */
   readonly sessions?: SessionPort;
+  /** Several profiles x regions (fleet.* channels). */
+  readonly fleet?: FleetPort;
+  /** Identity, SSO sign-in, MFA answers (profiles.identity, auth.* channels). */
+  readonly auth?: AuthPort;
+  /** Delivers auth.ssoCode to the renderer that asked for the sign-in. */
+  readonly emitSsoCode?: (code: SsoDeviceCode, clientId: string | undefined) => void;
+}
+
+/** What the fleet channels need (FleetService provides it). */
+export interface FleetPort {
+  list(sources: readonly FleetSource[]): Promise<FleetResult>;
+  cached(sources: readonly FleetSource[]): Promise<FleetResult | undefined>;
+}
+
+/** What the auth channels need (AuthService provides it). */
+export interface AuthPort {
+  identity(profile: string): Promise<ProfileIdentity>;
+  ssoSignIn(profile: string, onCode: (code: SsoDeviceCode) => void): Promise<SsoSignInResult>;
+  cancelSignIn(profile: string): boolean;
+  mfaAnswer(id: string, code: string | undefined): boolean;
+  mfaPrompts(): readonly MfaRequest[];
 }
 
 /** What the session channels need (SessionManager provides it). */
@@ -56,6 +81,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     const detail = 'this host runs no terminal sessions';
     throw new PortholeError('SESSION_FAILED', t('error.SESSION_FAILED', { detail }), { detail });
   }
+
+  function unavailable(what: 'fleet' | 'auth'): never {
+    const detail = `this host has no ${what} service`;
+    throw new PortholeError('INTERNAL', t('error.INTERNAL', { detail }), { detail });
+  }
+  const fleet = (): FleetPort => deps.fleet ?? unavailable('fleet');
+  const auth = (): AuthPort => deps.auth ?? unavailable('auth');
 
   return {
     invoke: {
@@ -87,6 +119,16 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       'session.documents': async ({ profile, region }) => ({
         documents: await sessions().documents(profile, region),
       }),
+      'fleet.list': async ({ sources }) => fleet().list(sources),
+      'fleet.cached': async ({ sources }) => (await fleet().cached(sources)) ?? { instances: [], sources: [] },
+      'profiles.identity': ({ profile }) => auth().identity(profile),
+      'auth.ssoSignIn': async ({ profile }, { sender }) => {
+        const result = await auth().ssoSignIn(profile, (code) => deps.emitSsoCode?.(code, sender.clientId));
+        return { profile: result.profile, startUrl: result.startUrl, expiresAt: result.expiresAt };
+      },
+      'auth.ssoCancel': ({ profile }) => ({ cancelled: auth().cancelSignIn(profile) }),
+      'auth.mfaAnswer': ({ id, code }) => ({ accepted: auth().mfaAnswer(id, code) }),
+      'auth.mfaPrompts': () => ({ prompts: [...auth().mfaPrompts()] }),
     },
     send: {
       'terminal.input': ({ id, data }) => sessions().input(id, data),

@@ -10,32 +10,14 @@
  */
 import { z } from 'zod';
 import { PortholeError, type ErrorValue } from '../../../shared/errors';
+import type { FleetSource, SourceStatus } from '../../../shared/model/fleet';
 import { InstanceSchema, type Instance } from '../../../shared/model/instance';
 import { Emitter, type Disposable } from '../base/lifecycle';
 import { silentLogger, type Logger } from '../base/logger';
 import { toPortholeError } from '../aws/errors';
 import { compareInstances } from './inventory';
 
-export interface FleetSource {
-  readonly profile: string;
-  readonly region: string;
-}
-
-export const SourceStatusSchema = z.object({
-  profile: z.string(),
-  region: z.string(),
-  /** ok: listed now; cached: from the disk cache, not refreshed yet; error: the listing failed. */
-  state: z.enum(['ok', 'cached', 'error']),
-  count: z.number().int().min(0),
-  /** When the rows of this source were listed (ISO). */
-  fetchedAt: z.string().optional(),
-  ms: z.number().optional(),
-  accountId: z.string().optional(),
-  error: z
-    .object({ code: z.string(), message: z.string(), params: z.record(z.string(), z.string()).optional() })
-    .optional(),
-});
-export type SourceStatus = z.infer<typeof SourceStatusSchema>;
+export type { FleetSource, SourceStatus };
 
 export interface FleetResult {
   readonly instances: Instance[];
