@@ -13,6 +13,7 @@ import { DisposableStore } from '../core/base/lifecycle';
 import { streamLogger } from '../core/base/logger';
 import { forwardEvents, registerIpc } from './ipc';
 import { APP_SCHEME_PRIVILEGES, handleAppProtocol } from './protocol';
+import { closeSessionsOnQuit } from './quit';
 import { createAppUrlPolicy, parseMainArgs } from './trust';
 import { createMainWindow, hardenWebContents } from './window';
 
@@ -65,6 +66,11 @@ if (!app.requestSingleInstanceLock()) {
       events: services.events,
     });
     disposables.add(registerIpc(ipcMain, dispatcher));
+    // Open shells end on the service (TerminateSession) when the app quits, instead of lingering until they time out.
+    closeSessionsOnQuit(app, {
+      closeSessions: () => services.closeSessions(),
+      onDidFail: (reason) => logger.warn('quit: sessions not closed cleanly', { reason }),
+    });
 
     const openWindow = () => {
       const win = createMainWindow({ preloadPath, policy, logger });
