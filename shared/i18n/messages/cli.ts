@@ -43,6 +43,15 @@ type Key =
   | 'cli.error.unexpectedArgument'
   | 'cli.error.badArguments'
   | 'cli.error.badTag'
+  | 'cli.error.badQuery'
+  | 'cli.error.allRegionsWithRegion'
+  | 'cli.option.allRegions'
+  | 'cli.option.query'
+  | 'cli.value.query'
+  | 'cli.list.sourceFailed'
+  | 'cli.list.column.account'
+  | 'cli.list.column.region'
+  | 'cli.list.mfaPrompt'
   | 'cli.error.badEndpoint'
   | 'cli.error.seeHelp'
   | 'cli.error.seeCommandHelp'
@@ -113,6 +122,16 @@ export const cliMessages: MessageModule<Key> = {
     'cli.error.missingValue': 'Option "{option}" needs a value.',
     'cli.error.unexpectedArgument': 'Unexpected argument "{argument}".',
     'cli.error.badArguments': 'Bad command line: {detail}',
+    'cli.error.badQuery': 'The query has a problem: {detail}\n  {query}\n  {caret}',
+    'cli.error.allRegionsWithRegion': 'Use either --all-regions or --region, not both.',
+    'cli.option.allRegions': 'List every region each profile can use (EC2 DescribeRegions)',
+    'cli.option.query':
+      "Only instances matching this query, e.g. 'tag:Environment=prod -platform:windows name:web*' (see shared/query/README.md)",
+    'cli.value.query': 'query',
+    'cli.list.sourceFailed': '{profile} / {region}: {message}',
+    'cli.list.column.account': 'ACCOUNT',
+    'cli.list.column.region': 'REGION',
+    'cli.list.mfaPrompt': 'MFA code for profile "{profile}" ({serial}): ',
     'cli.error.badTag': '"{tag}" is not a tag filter. Write Key=Value, or Key for any value.',
     'cli.error.badEndpoint': '"{url}" is not an http:// or https:// URL.',
     'cli.error.seeHelp': 'Run "porthole --help" for usage.',
@@ -188,6 +207,15 @@ export const cliMessages: MessageModule<Key> = {
     'cli.error.missingValue': 'オプション「{option}」には値が必要です。',
     'cli.error.unexpectedArgument': '想定外の引数「{argument}」です。',
     'cli.error.badArguments': 'コマンドラインが正しくありません: {detail}',
+    'cli.error.badQuery': 'クエリに問題があります: {detail}\n  {query}\n  {caret}',
+    'cli.error.allRegionsWithRegion': '--all-regions と --region は同時に指定できません。',
+    'cli.option.allRegions': '各プロファイルで使えるすべてのリージョンを一覧表示する (EC2 DescribeRegions)',
+    'cli.option.query': "このクエリに一致するインスタンスのみ (例: 'tag:Environment=prod -platform:windows name:web*')",
+    'cli.value.query': 'クエリ',
+    'cli.list.sourceFailed': '{profile} / {region}: {message}',
+    'cli.list.column.account': 'アカウント',
+    'cli.list.column.region': 'リージョン',
+    'cli.list.mfaPrompt': 'プロファイル「{profile}」の MFA コード ({serial}): ',
     'cli.error.badTag': '「{tag}」はタグの条件ではありません。キー=値、または任意の値ならキーのみを指定してください。',
     'cli.error.badEndpoint': '「{url}」は http:// または https:// の URL ではありません。',
     'cli.error.seeHelp': '使い方は "porthole --help" で表示されます。',
