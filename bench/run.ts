@@ -10,6 +10,11 @@ const BENCHMARKS: Record<string, Benchmark> = {
       'the app in headless Chromium via the web host: click-to-prompt ms, renderer MB/s with flow control vs the data channel, echo during a flood',
     load: () => import('./terminal'),
   },
+  fleet: {
+    summary:
+      'list a generated 10,000-instance fleet over 4 regions (FleetService) vs /usr/bin/aws per region; main memory; query filter times',
+    load: () => import('./fleet'),
+  },
   inventory: {
     summary: 'list a generated 10,000-instance fleet: core InventoryService vs /usr/bin/aws (ssm + ec2)',
     load: () => import('./inventory'),
