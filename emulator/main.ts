@@ -7,9 +7,11 @@
 import { parseArgs } from 'node:util';
 import { createEmulator, type EmulatorPlugin } from './server';
 import { emulatorPlugins } from './plugins';
+import { loadIdentityConfig, type IdentityConfig } from './services/identity-config';
 
 const USAGE = `usage: npm run emulator -- --port <P> [--fleet <file.json> | --generate <N> [--seed <S>]]
-                            [--access-key <K> --secret-key <S>] [--no-pacing] [--verbose]
+                            [--access-key <K> --secret-key <S>] [--identity <file.json>] [--no-pacing] [--verbose]
+  --identity: accounts' credentials, STS roles (MFA), SSO and throttling rules (see emulator/services/identity-config.ts).
   --port 0 picks a free port. The server binds 127.0.0.1 only.
   --no-pacing turns off the agent's output pacing (1 s first-read wait, 1 ms per message), e.g. for benchmarks.
   Default credentials: access key "test", secret "test" (any region).`;
@@ -30,6 +32,7 @@ async function main(): Promise<void> {
         seed: { type: 'string' },
         'access-key': { type: 'string' },
         'secret-key': { type: 'string' },
+        identity: { type: 'string' },
         verbose: { type: 'boolean', default: false },
         'no-pacing': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -60,6 +63,14 @@ async function main(): Promise<void> {
   const secretKey = values['secret-key'];
   if ((accessKey === undefined) !== (secretKey === undefined)) fail('--access-key and --secret-key go together');
 
+  let identity: IdentityConfig = {};
+  if (values.identity !== undefined) {
+    try {
+      identity = await loadIdentityConfig(values.identity);
+    } catch (e) {
+      fail((e as Error).message);
+    }
+  }
   const plugins: EmulatorPlugin[] = emulatorPlugins({ pacing: !values['no-pacing'] });
   let emulator;
   try {
@@ -68,7 +79,15 @@ async function main(): Promise<void> {
       fleet: values.fleet,
       generate,
       seed,
-      credentials: accessKey !== undefined ? [{ accessKeyId: accessKey, secretAccessKey: secretKey! }] : undefined,
+      credentials:
+        accessKey !== undefined
+          ? [{ accessKeyId: accessKey, secretAccessKey: secretKey! }, ...(identity.credentials ?? [])]
+          : identity.credentials
+            ? [{ accessKeyId: 'test', secretAccessKey: 'test' }, ...identity.credentials]
+            : undefined,
+      roles: identity.roles,
+      sso: identity.sso,
+      throttle: identity.throttle,
       plugins,
       onRequest: values.verbose
         ? (e) =>
