@@ -40,6 +40,10 @@ beforeAll(async () => {
     },
     credentials: [{ ...KEY, accountId: '111111111111' }],
     roles: [{ arn: 'arn:aws:iam::222222222222:role/Admin', mfa: { serialNumber: SERIAL, code: '135790' } }],
+    sso: {
+      startUrl: 'https://corp.awsapps.com/start',
+      accounts: [{ accountId: '333333333333', accountName: 'c', roles: ['R'] }],
+    },
   });
   writeFileSync(
     join(dir, 'config'),
@@ -53,6 +57,11 @@ beforeAll(async () => {
       'source_profile = dev',
       `mfa_serial = ${SERIAL}`,
       'region = eu-west-1',
+      '[profile corp]',
+      'sso_start_url = https://corp.awsapps.com/start',
+      'sso_region = us-east-1',
+      'sso_account_id = 333333333333',
+      'sso_role_name = R',
       '',
     ].join('\n'),
   );
@@ -68,8 +77,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function start() {
+function start(launcher?: { openExternal(url: string): Promise<void> }) {
   services = createAppServices({
+    ...(launcher ? { launcher } : {}),
     env: { AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'), HOME: dir },
     logger: silentLogger,
     endpointUrl: emulator.url,
@@ -138,6 +148,27 @@ describe('fleet and auth over the IPC contract', () => {
     expect(listed.ok && listed.value.sources[1]?.error?.params?.detail).toBe('the MFA prompt was cancelled');
     const wrong = await bridge.invoke('auth.mfaAnswer', { id: 'x', code: '12345' });
     expect(wrong).toMatchObject({ ok: false, code: 'BAD_PAYLOAD' });
+  });
+
+  it('signs in with SSO: the code reaches the renderer that asked, the browser opens, the token is cached', async () => {
+    const opened: string[] = [];
+    const bridge = start({
+      openExternal: async (url) => {
+        opened.push(url);
+        setTimeout(() => void fetch(url), 200); // the user approves in the browser
+      },
+    });
+    const codes: { userCode: string; verificationUriComplete: string }[] = [];
+    bridge.on('auth.ssoCode', (c) => codes.push(c));
+    const result = await bridge.invoke('auth.ssoSignIn', { profile: 'corp' });
+    expect(result).toMatchObject({ ok: true, value: { profile: 'corp', startUrl: 'https://corp.awsapps.com/start' } });
+    expect(codes).toHaveLength(1);
+    expect(opened).toEqual([codes[0]!.verificationUriComplete]);
+    expect(JSON.stringify(result)).not.toMatch(/accessToken|aoa/);
+    const { existsSync } = await import('node:fs');
+    const { createHash } = await import('node:crypto');
+    const key = createHash('sha1').update('https://corp.awsapps.com/start').digest('hex');
+    expect(existsSync(join(dir, '.aws', 'sso', 'cache', `${key}.json`))).toBe(true);
   });
 
   it('refuses SSO sign-in for a profile that is not SSO, with a clear reason', async () => {
