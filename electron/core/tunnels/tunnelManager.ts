@@ -3,6 +3,11 @@
  * Bound to 127.0.0.1 unless asked otherwise (a non-loopback address is allowed but flagged), on a fixed or a free
  * port; per tunnel an explicit state, open connections, bytes each way and the current rate. A data-channel resume
  * keeps the tunnel and its connections; stopping it closes its connections and terminates the session.
+ *
+ * Session pool (optional, `poolSize` > 1): the agent paces each port session to about 1 MB/s (fact sheet §5.6), so a
+ * tunnel may open several sessions to the same target and spread its TCP connections over them (each new connection
+ * goes to the member with the fewest open connections). A member that fails to start or ends later is dropped; the
+ * tunnel keeps running on the others and fails only when none is left.
  */
 import net from 'node:net';
 import { PortholeError, type ErrorCode } from '../../../shared/errors';
@@ -27,7 +32,11 @@ export interface TunnelSpec extends SessionTarget {
   bindAddress?: string;
   /** Shown in the UI. */
   name?: string;
+  /** Port sessions to spread connections over (session pool); 1 or absent: one session. At most MAX_POOL_SIZE. */
+  poolSize?: number;
 }
+
+export const MAX_POOL_SIZE = 16;
 
 export interface TunnelSnapshot {
   id: string;
@@ -38,8 +47,14 @@ export interface TunnelSnapshot {
   localPort: number;
   /** True when bound to an address other hosts can reach: show a warning. */
   nonLoopback: boolean;
+  /** The first live session of the tunnel (of the pool, when there is one). */
   sessionId?: string;
   variant?: PortVariant;
+  /** Sessions asked for (1 without a pool) and sessions alive now. */
+  poolSize: number;
+  poolMembers: number;
+  /** Open connections per live pool member, in member order. */
+  poolConnections: number[];
   /** Connections open now / since start / failed because the destination was unreachable. */
   connections: number;
   totalConnections: number;
@@ -64,11 +79,20 @@ export interface TunnelManagerDeps {
 
 let nextTunnelId = 1;
 
+/** One session of a tunnel and the connections it carries. */
+interface PoolMember {
+  session: PortSession;
+  connections: number;
+}
+
 class Tunnel {
   readonly id = `tunnel-${nextTunnelId++}`;
   state: TunnelState = 'starting';
   server: net.Server | undefined;
-  session: PortSession | undefined;
+  /** Live sessions (one without a pool). Empty until started, and again once all have ended. */
+  members: PoolMember[] = [];
+  /** Round-robin start for picking among equally loaded members. */
+  nextMember = 0;
   readonly sockets = new Set<net.Socket>();
   localPort = 0;
   totalConnections = 0;
@@ -81,9 +105,9 @@ class Tunnel {
   error: { code: ErrorCode; message: string } | undefined;
   stopping: Promise<void> | undefined;
   readonly subscriptions: Disposable[] = [];
-  /** Resolves with the session once it started, or undefined if it never will. */
-  readonly sessionStarted: Promise<PortSession | undefined>;
-  settleSession!: (s: PortSession | undefined) => void;
+  /** Resolves once the sessions started (true), or false if they never will. */
+  readonly sessionStarted: Promise<boolean>;
+  settleSession!: (started: boolean) => void;
 
   constructor(
     readonly spec: TunnelSpec,
@@ -93,6 +117,10 @@ class Tunnel {
   ) {
     this.lastSample = { at: now, bytesIn: 0, bytesOut: 0 };
     this.sessionStarted = new Promise((r) => (this.settleSession = r));
+  }
+
+  get session(): PortSession | undefined {
+    return this.members[0]?.session;
   }
 
   snapshot(): TunnelSnapshot {
@@ -106,6 +134,9 @@ class Tunnel {
       nonLoopback: this.nonLoopback,
       ...(this.session ? { sessionId: this.session.sessionId } : {}),
       ...(info ? { variant: info.variant } : {}),
+      poolSize: this.spec.poolSize ?? 1,
+      poolMembers: this.members.length,
+      poolConnections: this.members.map((m) => m.connections),
       connections: this.sockets.size,
       totalConnections: this.totalConnections,
       failedConnections: this.failedConnections,
@@ -160,52 +191,99 @@ export class TunnelManager implements Disposable {
     this.fire(tunnel);
     if (nonLoopback) this.log.warn('tunnel bound to a non-loopback address', { address, port: tunnel.localPort });
 
-    let session: PortSession;
+    let sessions: PortSession[];
     try {
-      const { documentName, parameters } = portForwardParameters({
-        remotePort: spec.remotePort,
-        remoteHost: spec.remoteHost,
-        localPort: tunnel.localPort,
-      });
-      session = await this.deps.openPortSession({
-        profile: spec.profile,
-        region: spec.region,
-        target: spec.target,
-        documentName,
-        parameters,
-      });
+      sessions = await this.openPool(tunnel);
     } catch (e) {
       const error = e instanceof PortholeError ? e : sessionFailed(e instanceof Error ? e.message : String(e));
       this.fail(tunnel, error);
-      tunnel.settleSession(undefined);
+      tunnel.settleSession(false);
       this.teardown(tunnel);
       this.tunnels.delete(tunnel.id);
       this.maybeStopStatsTimer();
       throw error;
     }
     if (tunnel.state !== 'starting') {
-      // Stopped while the session was starting.
-      tunnel.settleSession(undefined);
-      void session.terminate().finally(() => session.dispose());
+      // Stopped while the sessions were starting.
+      tunnel.settleSession(false);
+      for (const session of sessions) void session.terminate().finally(() => session.dispose());
       throw new PortholeError('SESSION_FAILED', t('error.SESSION_FAILED', { detail: 'the tunnel was stopped' }), {
         detail: 'the tunnel was stopped',
       });
     }
-    tunnel.session = session;
-    tunnel.settleSession(session);
+    tunnel.members = sessions.map((session) => ({ session, connections: 0 }));
+    for (const member of tunnel.members) this.watchMember(tunnel, member);
+    tunnel.settleSession(true);
+    tunnel.state = poolState(tunnel) ?? 'open';
+    this.fire(tunnel);
+    return tunnel.snapshot();
+  }
+
+  /** Opens the tunnel's session(s). With a pool, members that fail to start are left out; throws if none started. */
+  private async openPool(tunnel: Tunnel): Promise<PortSession[]> {
+    const spec = tunnel.spec;
+    const { documentName, parameters } = portForwardParameters({
+      remotePort: spec.remotePort,
+      remoteHost: spec.remoteHost,
+      localPort: tunnel.localPort,
+    });
+    const open = () =>
+      this.deps.openPortSession({
+        profile: spec.profile,
+        region: spec.region,
+        target: spec.target,
+        documentName,
+        parameters,
+      });
+    const size = spec.poolSize ?? 1;
+    if (size <= 1) return [await open()];
+    const results = await Promise.allSettled(Array.from({ length: size }, open));
+    const sessions = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (sessions.length === 0) throw failures[0];
+    if (failures.length > 0) {
+      this.log.warn('some pool sessions did not start', {
+        id: tunnel.id,
+        started: sessions.length,
+        failed: failures.length,
+        error: String(failures[0] instanceof Error ? failures[0].message : failures[0]),
+      });
+    }
+    return sessions;
+  }
+
+  /** Follows one member: state changes, connection errors, and its end (dropped from the pool; the last one fails the tunnel). */
+  private watchMember(tunnel: Tunnel, member: PoolMember): void {
+    const { session } = member;
     tunnel.subscriptions.push(
-      session.onDidChangeState((state) => {
+      session.onDidChangeState(() => {
         if (tunnel.state !== 'open' && tunnel.state !== 'reconnecting') return;
-        const next = state === 'reconnecting' ? 'reconnecting' : state === 'open' ? 'open' : undefined;
+        const next = poolState(tunnel);
         if (next && next !== tunnel.state) {
           tunnel.state = next;
           this.fire(tunnel);
         }
       }),
       session.onDidEnd((end) => {
-        if (tunnel.state === 'stopping' || tunnel.state === 'stopped') return;
+        if (tunnel.state === 'stopping' || tunnel.state === 'stopped' || tunnel.state === 'failed') return;
         const detail =
           end.kind === 'closed-by-client' ? 'the session was closed' : end.message || 'the instance ended the session';
+        const index = tunnel.members.indexOf(member);
+        if (index >= 0) tunnel.members.splice(index, 1);
+        if (tunnel.members.length > 0) {
+          this.log.warn('pool session ended; the tunnel continues on the others', {
+            id: tunnel.id,
+            sessionId: session.sessionId,
+            left: tunnel.members.length,
+            detail,
+          });
+          session.dispose();
+          const next = poolState(tunnel);
+          if (next) tunnel.state = next;
+          this.fire(tunnel);
+          return;
+        }
+        tunnel.members.push(member); // keep the last one for the snapshot (session id, variant)
         this.fail(tunnel, sessionFailed(detail));
         this.teardown(tunnel);
       }),
@@ -214,9 +292,6 @@ export class TunnelManager implements Disposable {
         this.fire(tunnel);
       }),
     );
-    tunnel.state = session.state === 'reconnecting' ? 'reconnecting' : 'open';
-    this.fire(tunnel);
-    return tunnel.snapshot();
   }
 
   /** Closes the listener and every connection, terminates the session. Resolves when done. */
@@ -227,10 +302,14 @@ export class TunnelManager implements Disposable {
       const wasFailed = tunnel.state === 'failed';
       tunnel.state = 'stopping';
       this.fire(tunnel);
-      const session = tunnel.session;
+      const sessions = tunnel.members.map((m) => m.session);
       this.teardown(tunnel);
-      if (session && !session.end) await session.terminate().catch(() => undefined);
-      session?.dispose();
+      await Promise.all(
+        sessions.map(async (session) => {
+          if (!session.end) await session.terminate().catch(() => undefined);
+          session.dispose();
+        }),
+      );
       tunnel.state = wasFailed ? 'failed' : 'stopped';
       this.tunnels.delete(id);
       this.fire(tunnel);
@@ -249,9 +328,9 @@ export class TunnelManager implements Disposable {
     if (this.disposed) return;
     this.disposed = true;
     for (const tunnel of this.tunnels.values()) {
-      const session = tunnel.session;
+      const sessions = tunnel.members.map((m) => m.session);
       this.teardown(tunnel);
-      if (session) {
+      for (const session of sessions) {
         if (!session.end) void session.terminate(500).finally(() => session.dispose());
         else session.dispose();
       }
@@ -305,26 +384,40 @@ export class TunnelManager implements Disposable {
     this.fire(tunnel);
     void (async () => {
       // Connections made while the session starts wait for it (paused: pauseOnConnect).
-      const session = tunnel.session ?? (await tunnel.sessionStarted);
-      if (!session || socket.destroyed) return socket.destroy();
-      let conn;
-      try {
-        conn = await session.openConnection();
-      } catch (e) {
-        this.log.debug('connection refused: session unusable', { id: tunnel.id, error: String(e) });
-        return socket.destroy();
+      if (tunnel.members.length === 0 && !(await tunnel.sessionStarted)) return socket.destroy();
+      if (socket.destroyed) return;
+      // Least-loaded live member first (round robin among equals); a member that cannot open a connection is skipped.
+      const tried = new Set<PoolMember>();
+      for (;;) {
+        const member = pickMember(tunnel, tried);
+        if (!member) return socket.destroy();
+        tried.add(member);
+        let conn;
+        try {
+          member.connections++;
+          conn = await member.session.openConnection();
+        } catch (e) {
+          member.connections--;
+          this.log.debug('connection refused: session unusable', { id: tunnel.id, error: String(e) });
+          continue;
+        }
+        if (socket.destroyed) {
+          member.connections--;
+          return conn.close();
+        }
+        await bridgeSocket(socket, conn, {
+          onIn: (n) => (tunnel.bytesIn += n),
+          onOut: (n) => (tunnel.bytesOut += n),
+        });
+        member.connections--;
+        return;
       }
-      if (socket.destroyed) return conn.close();
-      await bridgeSocket(socket, conn, {
-        onIn: (n) => (tunnel.bytesIn += n),
-        onOut: (n) => (tunnel.bytesOut += n),
-      });
     })();
   }
 
   /** Closes the listener and connections; leaves the session to the caller. */
   private teardown(tunnel: Tunnel): void {
-    tunnel.settleSession(tunnel.session);
+    tunnel.settleSession(tunnel.members.length > 0);
     for (const s of tunnel.subscriptions.splice(0)) s.dispose();
     tunnel.server?.close();
     tunnel.server = undefined;
@@ -380,10 +473,28 @@ function validate(spec: TunnelSpec): { address: string; nonLoopback: boolean } {
   if (spec.remoteHost !== undefined && !/^[A-Za-z0-9._:-]{1,253}$/.test(spec.remoteHost))
     throw bad(`"${spec.remoteHost}" is not a host name or IP address`);
   if (!spec.target) throw bad('no target instance was given');
+  const pool = spec.poolSize ?? 1;
+  if (!Number.isInteger(pool) || pool < 1 || pool > MAX_POOL_SIZE)
+    throw bad(`the session pool size must be a whole number from 1 to ${MAX_POOL_SIZE} (got ${String(spec.poolSize)})`);
   const requested = (spec.bindAddress ?? '127.0.0.1').trim();
   const address = requested === 'localhost' ? '127.0.0.1' : requested.replace(/^\[(.*)\]$/, '$1');
   if (net.isIP(address) === 0) throw bad(`"${requested}" is not an IP address to listen on`);
   return { address, nonLoopback: !isLoopback(address) };
+}
+
+/** The member a new connection goes to: fewest open connections, ties broken round robin. */
+function pickMember(tunnel: Tunnel, skip: ReadonlySet<PoolMember>): PoolMember | undefined {
+  const live = tunnel.members.filter((m) => !skip.has(m) && !m.session.end);
+  if (live.length === 0) return undefined;
+  const least = Math.min(...live.map((m) => m.connections));
+  const candidates = live.filter((m) => m.connections === least);
+  return candidates[tunnel.nextMember++ % candidates.length];
+}
+
+/** 'reconnecting' while any live member is resuming, else 'open'; undefined without members. */
+function poolState(tunnel: Tunnel): 'open' | 'reconnecting' | undefined {
+  if (tunnel.members.length === 0) return undefined;
+  return tunnel.members.some((m) => m.session.state === 'reconnecting') ? 'reconnecting' : 'open';
 }
 
 export function isLoopback(address: string): boolean {

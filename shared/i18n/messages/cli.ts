@@ -75,7 +75,43 @@ type Key =
   | 'cli.target.pickId'
   | 'cli.error.missingTarget'
   | 'cli.error.missingCommand'
-  | 'cli.error.badParameters';
+  | 'cli.error.badParameters'
+  | 'cli.forward.summary'
+  | 'cli.forward.description'
+  | 'cli.option.remotePort'
+  | 'cli.option.remoteHost'
+  | 'cli.option.localPort'
+  | 'cli.option.bind'
+  | 'cli.option.pool'
+  | 'cli.value.port'
+  | 'cli.value.address'
+  | 'cli.value.host'
+  | 'cli.value.count'
+  | 'cli.value.file'
+  | 'cli.value.command'
+  | 'cli.error.missingOption'
+  | 'cli.error.badPort'
+  | 'cli.error.badPool'
+  | 'cli.forward.listening'
+  | 'cli.forward.nonLoopback'
+  | 'cli.forward.pool'
+  | 'cli.forward.connectFailed'
+  | 'cli.forward.stopping'
+  | 'cli.sshProxy.summary'
+  | 'cli.sshProxy.description'
+  | 'cli.rdp.summary'
+  | 'cli.rdp.description'
+  | 'cli.option.noLaunch'
+  | 'cli.option.rdpCommand'
+  | 'cli.option.user'
+  | 'cli.option.keyFile'
+  | 'cli.rdp.connectTo'
+  | 'cli.rdp.launching'
+  | 'cli.rdp.clientExited'
+  | 'cli.rdp.noClient'
+  | 'cli.rdp.launchFailed'
+  | 'cli.rdp.password'
+  | 'cli.rdp.passwordNotReady';
 
 export const cliMessages: MessageModule<Key> = {
   en: {
@@ -161,6 +197,55 @@ export const cliMessages: MessageModule<Key> = {
     'cli.error.missingCommand': 'Give the command to run after "--", e.g. porthole exec web-1 -- uname -a',
     'cli.error.badParameters':
       '--parameters must be a JSON object of strings or string lists, e.g. {"command":["top"]}: {detail}',
+    'cli.forward.summary': 'Forward a local port to a port on an instance, or on a host it reaches (runs until Ctrl-C)',
+    'cli.forward.description':
+      '  porthole forward <target> --remote-port <port> [--local-port <port>] [--host <host>] [--bind <address>] [options]\n\nListens on a local port (127.0.0.1 and a free port unless told otherwise) and forwards every connection to --remote-port on <target> (an instance id or an exact Name tag), or with --host to that host as the instance reaches it (AWS-StartPortForwardingSessionToRemoteHost). Prints "listening on <address>:<port>" on stdout once connections can be made; connection errors and reconnects go to stderr and do not end the tunnel. Ctrl-C (or SIGTERM) stops the tunnel and terminates its sessions. --pool spreads connections over several sessions, since the agent paces each session to about 1 MB/s.',
+    'cli.option.remotePort': 'Port on the instance (or on --host) to forward to (required)',
+    'cli.option.remoteHost':
+      'Forward to this host as the instance reaches it (a database, a cache, ...) instead of the instance itself',
+    'cli.option.localPort': 'Local port to listen on (default: a free port)',
+    'cli.option.bind':
+      'Local address to listen on (default: 127.0.0.1; any other address lets other machines use the tunnel)',
+    'cli.option.pool': 'Spread connections over this many sessions, 1 to 16 (default 1)',
+    'cli.value.port': 'port',
+    'cli.value.address': 'address',
+    'cli.value.host': 'host',
+    'cli.value.count': 'count',
+    'cli.value.file': 'file',
+    'cli.value.command': 'command',
+    'cli.error.missingOption': 'Option "{option}" is required.',
+    'cli.error.badPort': '"{value}" is not a port for {option}: give a whole number from {min} to 65535.',
+    'cli.error.badPool': '"{value}" is not a session pool size: give a whole number from 1 to {max}.',
+    'cli.forward.listening': 'listening on {address}:{port}',
+    'cli.forward.nonLoopback':
+      'Warning: listening on {address}, which other machines can reach: anyone who connects reaches the instance through this tunnel.',
+    'cli.forward.pool': 'Session pool: connections are spread over {count} sessions.',
+    'cli.forward.connectFailed':
+      'A connection failed: the instance could not connect to {destination} (is anything listening there?). The tunnel stays up ({count} failed so far).',
+    'cli.forward.stopping': 'Received {signal}; stopping the tunnel and terminating its session.',
+    'cli.sshProxy.summary':
+      'Relay stdin/stdout to a port on an instance over AWS-StartSSHSession (for ssh ProxyCommand)',
+    'cli.sshProxy.description':
+      "  porthole ssh-proxy <target> [<port>] [options]\n\nFor ~/.ssh/config:\n\n  Host i-* mi-*\n    ProxyCommand porthole ssh-proxy %h %p\n\nConnects stdin and stdout to <port> (default 22) on <target> (an instance id or an exact Name tag) through an AWS-StartSSHSession session. Only the connection's bytes are written to stdout; messages go to stderr. Ends when either side closes. Exits 0 when the connection ended normally, 1 when the session failed.",
+    'cli.rdp.summary':
+      'Remote Desktop to a Windows instance: a tunnel to port 3389 and your RDP client (runs until Ctrl-C)',
+    'cli.rdp.description':
+      "  porthole rdp <target> [--local-port <port>] [--no-launch] [--key-file <pem>] [options]\n\nStarts a tunnel to port 3389 on <target> (an instance id or an exact Name tag) on a free local port, then opens the RDP client: mstsc with a generated .rdp file on Windows, the default handler of a generated .rdp file on macOS, xfreerdp or remmina on Linux (the first found on PATH). --rdp-command or $PORTHOLE_RDP_COMMAND replaces the client command, e.g. 'xfreerdp /v:{host}:{port} /u:{username}' ({host}, {port}, {username} and {file}, the .rdp file, are filled in). With --key-file, the Windows administrator password is fetched with EC2 GetPasswordData, decrypted with that key pair file and shown on stderr (never written to disk). The tunnel stays up while the client runs and until Ctrl-C.",
+    'cli.option.noLaunch': 'Only start the tunnel; do not open an RDP client',
+    'cli.option.rdpCommand':
+      'RDP client command template, e.g. "xfreerdp /v:{host}:{port}" (default: $PORTHOLE_RDP_COMMAND, else detected)',
+    'cli.option.user': 'User name for the RDP client (default: Administrator)',
+    'cli.option.keyFile':
+      'Key pair file (.pem) the instance was launched with: show the Windows administrator password',
+    'cli.rdp.connectTo': 'Connect your RDP client to {address}:{port} (Ctrl-C stops the tunnel).',
+    'cli.rdp.launching': 'Starting the RDP client: {command}',
+    'cli.rdp.clientExited': 'The RDP client exited ({code}); the tunnel stays up until Ctrl-C.',
+    'cli.rdp.noClient':
+      "No RDP client found: install xfreerdp (Debian/Ubuntu package freerdp2-x11) or remmina, or set PORTHOLE_RDP_COMMAND, e.g. PORTHOLE_RDP_COMMAND='xfreerdp /v:{host}:{port}'.",
+    'cli.rdp.launchFailed': 'Could not start the RDP client: {detail}',
+    'cli.rdp.password': 'Administrator password (EC2 GetPasswordData, decrypted with {keyFile}): {password}',
+    'cli.rdp.passwordNotReady':
+      'EC2 has no administrator password for {instanceId} yet: Windows sets it a few minutes after launch, and only for instances launched with a key pair.',
   },
   ja: {
     'cli.usage': '使い方: porthole <コマンド> [オプション]',
@@ -245,5 +330,56 @@ export const cliMessages: MessageModule<Key> = {
     'cli.error.missingCommand': '実行するコマンドを "--" の後に指定してください。例: porthole exec web-1 -- uname -a',
     'cli.error.badParameters':
       '--parameters は文字列または文字列の配列からなる JSON オブジェクトにしてください。例: {"command":["top"]}: {detail}',
+    'cli.forward.summary':
+      'ローカルポートをインスタンス (またはそこから届くホスト) のポートへ転送する (Ctrl-C まで動作)',
+    'cli.forward.description':
+      '  porthole forward <target> --remote-port <port> [--local-port <port>] [--host <host>] [--bind <address>] [options]\n\nローカルポート (指定がなければ 127.0.0.1 の空きポート) で待ち受け、すべての接続を <target> (インスタンス ID または Name タグの完全一致) の --remote-port へ転送します。--host を付けると、インスタンスから見たそのホストへ転送します (AWS-StartPortForwardingSessionToRemoteHost)。接続できるようになると標準出力に "listening on <address>:<port>" を出力します。接続ごとのエラーや再接続は標準エラーに出力され、トンネルは止まりません。Ctrl-C (または SIGTERM) でトンネルを止め、セッションを終了します。エージェントはセッションごとに約 1 MB/s に制限するため、--pool で複数のセッションに接続を分散できます。',
+    'cli.option.remotePort': '転送先のポート (インスタンス上、または --host 上。必須)',
+    'cli.option.remoteHost':
+      'インスタンスではなく、インスタンスから見たこのホスト (データベース、キャッシュなど) へ転送する',
+    'cli.option.localPort': '待ち受けるローカルポート (既定: 空きポート)',
+    'cli.option.bind':
+      '待ち受けるローカルアドレス (既定: 127.0.0.1。他のアドレスでは他のマシンからもトンネルを使えます)',
+    'cli.option.pool': '接続をこの数のセッションに分散する (1〜16、既定 1)',
+    'cli.value.port': 'ポート',
+    'cli.value.address': 'アドレス',
+    'cli.value.host': 'ホスト',
+    'cli.value.count': '数',
+    'cli.value.file': 'ファイル',
+    'cli.value.command': 'コマンド',
+    'cli.error.missingOption': 'オプション "{option}" は必須です。',
+    'cli.error.badPort':
+      '"{value}" は {option} のポートとして使えません: {min} から 65535 までの整数を指定してください。',
+    'cli.error.badPool':
+      '"{value}" はセッションプールの数として使えません: 1 から {max} までの整数を指定してください。',
+    // Machine-readable (scripts wait for this line): the same in every language.
+    'cli.forward.listening': 'listening on {address}:{port}',
+    'cli.forward.nonLoopback':
+      '警告: 他のマシンから届くアドレス {address} で待ち受けています。接続した人は誰でもこのトンネル経由でインスタンスに届きます。',
+    'cli.forward.pool': 'セッションプール: 接続を {count} 個のセッションに分散します。',
+    'cli.forward.connectFailed':
+      '接続に失敗しました: インスタンスから {destination} に接続できません (待ち受けているプログラムはありますか?)。トンネルは動作を続けます (これまでの失敗: {count})。',
+    'cli.forward.stopping': '{signal} を受け取りました。トンネルを止め、セッションを終了します。',
+    'cli.sshProxy.summary': 'AWS-StartSSHSession で標準入出力をインスタンスのポートへ中継する (ssh の ProxyCommand 用)',
+    'cli.sshProxy.description':
+      '  porthole ssh-proxy <target> [<port>] [options]\n\n~/.ssh/config の例:\n\n  Host i-* mi-*\n    ProxyCommand porthole ssh-proxy %h %p\n\n標準入出力を AWS-StartSSHSession セッションで <target> (インスタンス ID または Name タグの完全一致) の <port> (既定 22) につなぎます。標準出力には接続のバイト列だけを書き、メッセージは標準エラーに出力します。どちらかが閉じると終了します。正常に終われば 0、セッションが失敗すれば 1 で終了します。',
+    'cli.rdp.summary':
+      'Windows インスタンスへのリモートデスクトップ: ポート 3389 へのトンネルと RDP クライアント (Ctrl-C まで動作)',
+    'cli.rdp.description':
+      "  porthole rdp <target> [--local-port <port>] [--no-launch] [--key-file <pem>] [options]\n\n<target> (インスタンス ID または Name タグの完全一致) のポート 3389 へのトンネルを空きローカルポートで開始し、RDP クライアントを開きます: Windows では生成した .rdp ファイルで mstsc、macOS では生成した .rdp ファイルの既定のアプリ、Linux では PATH にある xfreerdp または remmina。--rdp-command または $PORTHOLE_RDP_COMMAND でクライアントのコマンドを置き換えられます。例: 'xfreerdp /v:{host}:{port} /u:{username}' ({host}、{port}、{username}、.rdp ファイルの {file} が埋め込まれます)。--key-file を指定すると、EC2 GetPasswordData で Windows の管理者パスワードを取得し、その鍵ペアファイルで復号して標準エラーに表示します (ディスクには書きません)。トンネルはクライアントの実行中、そして Ctrl-C まで動作します。",
+    'cli.option.noLaunch': 'トンネルだけを開始し、RDP クライアントを開かない',
+    'cli.option.rdpCommand':
+      'RDP クライアントのコマンドテンプレート。例: "xfreerdp /v:{host}:{port}" (既定: $PORTHOLE_RDP_COMMAND、なければ自動検出)',
+    'cli.option.user': 'RDP クライアントに渡すユーザー名 (既定: Administrator)',
+    'cli.option.keyFile': 'インスタンスの起動に使った鍵ペアファイル (.pem): Windows の管理者パスワードを表示する',
+    'cli.rdp.connectTo': 'RDP クライアントで {address}:{port} に接続してください (Ctrl-C でトンネルを止めます)。',
+    'cli.rdp.launching': 'RDP クライアントを起動します: {command}',
+    'cli.rdp.clientExited': 'RDP クライアントが終了しました ({code})。トンネルは Ctrl-C まで動作を続けます。',
+    'cli.rdp.noClient':
+      "RDP クライアントが見つかりません: xfreerdp (Debian/Ubuntu のパッケージ freerdp2-x11) か remmina をインストールするか、PORTHOLE_RDP_COMMAND を設定してください。例: PORTHOLE_RDP_COMMAND='xfreerdp /v:{host}:{port}'",
+    'cli.rdp.launchFailed': 'RDP クライアントを起動できません: {detail}',
+    'cli.rdp.password': '管理者パスワード (EC2 GetPasswordData を {keyFile} で復号): {password}',
+    'cli.rdp.passwordNotReady':
+      '{instanceId} の管理者パスワードはまだ EC2 にありません: Windows は起動の数分後に設定し、鍵ペアを指定して起動したインスタンスに限られます。',
   },
 };
