@@ -3,10 +3,13 @@ import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { TerminalRegistry } from '../terminal/registry';
 import type { SessionsState, SessionsStore } from './sessions';
+import type { TerminalSettingsState, TerminalSettingsStore } from './terminalSettings';
 
 export interface Terminals {
   readonly store: SessionsStore;
   readonly registry: TerminalRegistry;
+  /** Font, size, scrollback, copy on select, paste warning (applied live to the registry's terminals). */
+  readonly settings: TerminalSettingsStore;
 }
 
 const TerminalsContext = createContext<Terminals | null>(null);
@@ -31,3 +34,13 @@ export function useSessions<T>(selector: (state: SessionsState) => T): T | undef
 
 /** A store with no state, so the hook can be called the same way without terminals. */
 const noTerminals = createStore<SessionsState | undefined>()(() => undefined);
+
+/** Reads a slice of the terminal settings; undefined when the app runs without terminals. */
+export function useTerminalSettings<T>(selector: (state: TerminalSettingsState) => T): T | undefined {
+  const terminals = useContext(TerminalsContext);
+  return useStore<StoreApi<TerminalSettingsState | undefined>, T | undefined>(terminals?.settings ?? noSettings, (s) =>
+    s === undefined ? undefined : selector(s),
+  );
+}
+
+const noSettings = createStore<TerminalSettingsState | undefined>()(() => undefined);

@@ -13,30 +13,22 @@ import { WebLinksAddon } from '@xterm/addon-web-links';
 import '@xterm/xterm/css/xterm.css';
 import type { PortholeBridge } from '../../../shared/ipc/bridge';
 import { TERMINAL_LIMITS } from '../../../shared/model/session';
+import {
+  DEFAULT_TERMINAL_PREFERENCES,
+  TERMINAL_PREFERENCE_RANGES,
+  type TerminalPreferences,
+} from '../state/terminalSettings';
 
 export type TerminalTheme = 'light' | 'dark';
 
-export interface TerminalSettings {
-  fontSize: number;
-  fontFamily: string;
-  scrollback: number;
-  copyOnSelect: boolean;
+/** The user's terminal preferences (settings store) plus the theme, which follows the app. */
+export interface TerminalSettings extends TerminalPreferences {
   theme: TerminalTheme;
 }
 
-export const DEFAULT_TERMINAL_SETTINGS: TerminalSettings = {
-  fontSize: 13,
-  fontFamily:
-    "'JetBrains Mono', 'Cascadia Mono', 'SF Mono', 'DejaVu Sans Mono', Menlo, Consolas, 'Noto Sans Mono CJK JP', monospace",
-  scrollback: 10_000,
-  copyOnSelect: false,
-  theme: 'light',
-};
+export const DEFAULT_TERMINAL_SETTINGS: TerminalSettings = { ...DEFAULT_TERMINAL_PREFERENCES, theme: 'light' };
 
-export const FONT_SIZE_RANGE = { min: 8, max: 32 } as const;
-/** Where the terminal settings are remembered (localStorage). */
-export const FONT_SIZE_KEY = 'porthole.terminal.fontSize';
-export const COPY_ON_SELECT_KEY = 'porthole.terminal.copyOnSelect';
+export const FONT_SIZE_RANGE = TERMINAL_PREFERENCE_RANGES.fontSize;
 
 /** Colours that match the app's light and dark themes (theme.css). */
 export const TERMINAL_THEMES: Record<TerminalTheme, ITheme> = {
@@ -207,7 +199,8 @@ export class TerminalRegistry {
       'paste',
       (event) => {
         const text = event.clipboardData?.getData('text/plain') ?? '';
-        if (!this.options.confirmPaste || !/\r|\n/.test(text.replace(/\r?\n$/, ''))) return;
+        if (!this.settings.pasteWarning || !this.options.confirmPaste) return;
+        if (!/\r|\n/.test(text.replace(/\r?\n$/, ''))) return;
         event.preventDefault();
         event.stopPropagation();
         void this.options.confirmPaste(text).then((yes) => {
@@ -280,10 +273,11 @@ export class TerminalRegistry {
     for (const handle of this.handles.values()) {
       const o = handle.terminal.options;
       if (patch.theme) o.theme = TERMINAL_THEMES[patch.theme];
-      if (patch.fontSize) o.fontSize = patch.fontSize;
-      if (patch.fontFamily) o.fontFamily = patch.fontFamily;
-      if (patch.scrollback !== undefined) o.scrollback = patch.scrollback;
-      if (patch.fontSize || patch.fontFamily) this.fit(handle.tabId);
+      if (patch.fontSize !== undefined && o.fontSize !== patch.fontSize) o.fontSize = patch.fontSize;
+      if (patch.fontFamily !== undefined && o.fontFamily !== patch.fontFamily) o.fontFamily = patch.fontFamily;
+      if (patch.scrollback !== undefined && o.scrollback !== patch.scrollback) o.scrollback = patch.scrollback;
+      // A new cell size changes how many rows and columns fit: refit, which tells the session (terminal.resize).
+      if (patch.fontSize !== undefined || patch.fontFamily !== undefined) this.fit(handle.tabId);
     }
   }
 

@@ -7,13 +7,8 @@ import { matchShortcut, tabNumber } from '../features/terminal/shortcuts';
 import { createSessionsStore } from '../state/sessions';
 import type { Terminals } from '../state/sessionsContext';
 import type { PreferenceStorage } from '../state/store';
-import {
-  COPY_ON_SELECT_KEY,
-  DEFAULT_TERMINAL_SETTINGS,
-  FONT_SIZE_KEY,
-  FONT_SIZE_RANGE,
-  TerminalRegistry,
-} from './registry';
+import { changedPreferences, createTerminalSettingsStore } from '../state/terminalSettings';
+import { TerminalRegistry } from './registry';
 
 export interface TerminalTestHook {
   /** Tabs in order, with their state and session ids. */
@@ -30,6 +25,8 @@ export interface TerminalTestHook {
   restored(): boolean;
   /** Every state a tab went through, in order (brief ones like `reconnecting` included). */
   states(tabId: string): string[];
+  /** The options xterm uses now (`term.options`): settings changes must reach open terminals. */
+  options(tabId: string): { fontSize: number; fontFamily: string; scrollback: number } | undefined;
 }
 
 declare global {
@@ -48,35 +45,24 @@ function readSetting(storage: PreferenceStorage | undefined, key: string): strin
   }
 }
 
-function readFontSize(storage: PreferenceStorage | undefined): number {
-  try {
-    const n = Number(storage?.getItem(FONT_SIZE_KEY));
-    return Number.isInteger(n) && n >= FONT_SIZE_RANGE.min && n <= FONT_SIZE_RANGE.max
-      ? n
-      : DEFAULT_TERMINAL_SETTINGS.fontSize;
-  } catch {
-    return DEFAULT_TERMINAL_SETTINGS.fontSize;
-  }
-}
-
 export function createTerminals(bridge: PortholeBridge, storage: PreferenceStorage | undefined): Terminals {
-  let copyOnSelect: boolean;
-  try {
-    copyOnSelect = storage?.getItem(COPY_ON_SELECT_KEY) === 'true';
-  } catch {
-    copyOnSelect = false;
-  }
+  const settings = createTerminalSettingsStore(storage);
   // The registry asks the store to confirm a multi-line paste; the store is created right after.
   let confirm: (text: string) => Promise<boolean> = async () => true;
   const registry = new TerminalRegistry({
     bridge,
-    settings: { ...DEFAULT_TERMINAL_SETTINGS, fontSize: readFontSize(storage), copyOnSelect },
+    settings: { ...settings.getState().preferences, theme: 'light' },
     confirmPaste: (text) => confirm(text),
     isAppShortcut: (event) => isAppKey(event),
     // `dom` turns the WebGL renderer off (a GPU that draws badly; comparisons in benchmarks).
     webgl: readSetting(storage, RENDERER_KEY) !== 'dom',
   });
   const store = createSessionsStore({ bridge, registry, ...(storage ? { storage } : {}) });
+  // Settings apply live: every change reaches the open terminals (and the ones opened later).
+  settings.subscribe((state, previous) => {
+    const changed = changedPreferences(previous.preferences, state.preferences);
+    if (changed) registry.updateSettings(changed);
+  });
   confirm = (text) => store.getState().askPaste(text);
 
   // A dropped host connection comes back as a new client: re-attach every live tab from where it was.
@@ -123,12 +109,18 @@ export function createTerminals(bridge: PortholeBridge, storage: PreferenceStora
         ...(registry.get(t.id) ? { renderer: registry.get(t.id)!.renderer } : {}),
       })),
     lines: (tabId) => registry.lines(tabId),
+    options: (tabId) => {
+      const o = registry.get(tabId)?.terminal.options;
+      return o
+        ? { fontSize: o.fontSize ?? 0, fontFamily: o.fontFamily ?? '', scrollback: o.scrollback ?? 0 }
+        : undefined;
+    },
     size: (tabId) => {
       const term = registry.get(tabId)?.terminal;
       return term ? { cols: term.cols, rows: term.rows } : undefined;
     },
   };
-  return { store, registry };
+  return { store, registry, settings };
 }
 
 function isAppKey(event: KeyboardEvent): boolean {

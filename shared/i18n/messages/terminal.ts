@@ -61,6 +61,22 @@ type Key =
   | 'shortcut.instances'
   | 'settings.copyOnSelect'
   | 'settings.fontSize'
+  | 'shortcut.settings'
+  | 'settings.title'
+  | 'settings.intro'
+  | 'settings.fontFamily'
+  | 'settings.fontFamilyHint'
+  | 'settings.fontSizeLabel'
+  | 'settings.scrollback'
+  | 'settings.rangeHint'
+  | 'settings.pasteWarning'
+  | 'settings.reset'
+  | 'settings.done'
+  | 'settings.error.range'
+  | 'settings.error.fontFamilyEmpty'
+  | 'settings.error.fontFamilyInvalid'
+  | 'settings.error.boolean'
+  | 'tabs.platform'
   | 'history.title'
   | 'history.refresh'
   | 'history.local'
@@ -137,6 +153,23 @@ const en: Record<Key, string> = {
   'shortcut.instances': 'Show instances',
   'settings.copyOnSelect': 'Copy on select',
   'settings.fontSize': 'Text size: {size} px',
+  'shortcut.settings': 'Terminal settings…',
+  'settings.title': 'Terminal settings',
+  'settings.intro': 'Changes apply to the open terminals right away and are remembered on this computer.',
+  'settings.fontFamily': 'Font family',
+  'settings.fontFamilyHint': 'Font names separated by commas; the first one installed is used.',
+  'settings.fontSizeLabel': 'Font size (px)',
+  'settings.scrollback': 'Scrollback (lines)',
+  'settings.rangeHint': '{min}–{max}',
+  'settings.pasteWarning': 'Ask before pasting several lines',
+  'settings.reset': 'Reset to defaults',
+  'settings.done': 'Done',
+  'settings.error.range': 'Enter a whole number from {min} to {max}.',
+  'settings.error.fontFamilyEmpty': 'Enter at least one font name.',
+  'settings.error.fontFamilyInvalid':
+    'Use font names separated by commas: at most {max} characters, without ; { } < > or backslashes.',
+  'settings.error.boolean': 'Choose on or off.',
+  'tabs.platform': '{platform} instance',
   'history.title': 'Session history',
   'history.refresh': 'Refresh',
   'history.local': 'Opened in this app',
@@ -214,6 +247,23 @@ const ja: Record<Key, string> = {
   'shortcut.instances': 'インスタンス一覧を表示',
   'settings.copyOnSelect': '選択時にコピー',
   'settings.fontSize': '文字サイズ: {size} px',
+  'shortcut.settings': 'ターミナルの設定…',
+  'settings.title': 'ターミナルの設定',
+  'settings.intro': '変更は開いているターミナルにすぐ反映され、このコンピューターに保存されます。',
+  'settings.fontFamily': 'フォント',
+  'settings.fontFamilyHint': 'フォント名をカンマで区切って指定します。最初にインストールされているものが使われます。',
+  'settings.fontSizeLabel': '文字サイズ (px)',
+  'settings.scrollback': 'スクロールバック (行数)',
+  'settings.rangeHint': '{min}〜{max}',
+  'settings.pasteWarning': '複数行の貼り付け前に確認する',
+  'settings.reset': '既定値に戻す',
+  'settings.done': '完了',
+  'settings.error.range': '{min} から {max} までの整数を入力してください。',
+  'settings.error.fontFamilyEmpty': 'フォント名を 1 つ以上入力してください。',
+  'settings.error.fontFamilyInvalid':
+    'フォント名をカンマで区切って入力してください ({max} 文字以内、; { } < > とバックスラッシュは使えません)。',
+  'settings.error.boolean': 'オンかオフを選んでください。',
+  'tabs.platform': '{platform} インスタンス',
   'history.title': 'セッション履歴',
   'history.refresh': '更新',
   'history.local': 'このアプリで開いたセッション',

@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { useT, type Translate } from '../../app/i18n';
-import { useSessions, useTerminals } from '../../state/sessionsContext';
+import { useSessions, useTerminalSettings, useTerminals } from '../../state/sessionsContext';
 import type { Tab, TabState } from '../../state/sessions';
 import { CloseIcon, ServerIcon } from '../../ui/icons';
-import { COPY_ON_SELECT_KEY, FONT_SIZE_RANGE } from '../../terminal/registry';
+import { TERMINAL_PREFERENCE_RANGES } from '../../state/terminalSettings';
 import { SHORTCUTS, type ShortcutId } from './shortcuts';
 
 export function stateLabel(t: Translate, state: TabState, exitCode?: number): string {
@@ -127,7 +127,8 @@ function ShortcutMenu({ onShortcut }: { onShortcut(id: ShortcutId): void }) {
   const t = useT();
   const terminals = useTerminals();
   const [open, setOpen] = useState(false);
-  const [, rerender] = useState(0);
+  const copyOnSelect = useTerminalSettings((s) => s.preferences.copyOnSelect) ?? false;
+  const fontSize = useTerminalSettings((s) => s.preferences.fontSize);
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!open) return;
@@ -138,7 +139,7 @@ function ShortcutMenu({ onShortcut }: { onShortcut(id: ShortcutId): void }) {
     return () => window.removeEventListener('mousedown', onDown);
   }, [open]);
   if (!terminals) return null;
-  const settings = terminals.registry.currentSettings;
+  const range = TERMINAL_PREFERENCE_RANGES.fontSize;
   return (
     <div className="menu" ref={ref}>
       <button
@@ -177,27 +178,19 @@ function ShortcutMenu({ onShortcut }: { onShortcut(id: ShortcutId): void }) {
           <button
             type="button"
             role="menuitemcheckbox"
-            aria-checked={settings.copyOnSelect}
+            aria-checked={copyOnSelect}
             className="menu__item"
-            onClick={() => {
-              terminals.registry.updateSettings({ copyOnSelect: !settings.copyOnSelect });
-              try {
-                window.localStorage.setItem(COPY_ON_SELECT_KEY, String(!settings.copyOnSelect));
-              } catch {
-                // Kept for this window only.
-              }
-              rerender((n) => n + 1);
-            }}
+            onClick={() => terminals.settings.getState().update({ copyOnSelect: !copyOnSelect })}
           >
             <span>{t('settings.copyOnSelect')}</span>
             <span className="menu__check" aria-hidden="true">
-              {settings.copyOnSelect ? '✓' : ''}
+              {copyOnSelect ? '✓' : ''}
             </span>
           </button>
           <div className="menu__note">
-            {t('settings.fontSize', { size: settings.fontSize })}{' '}
+            {t('settings.fontSize', { size: fontSize ?? '' })}{' '}
             <span className="muted">
-              ({FONT_SIZE_RANGE.min}–{FONT_SIZE_RANGE.max})
+              ({range.min}–{range.max})
             </span>
           </div>
         </div>

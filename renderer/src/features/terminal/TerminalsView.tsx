@@ -5,10 +5,11 @@ import { useT } from '../../app/i18n';
 import type { Theme } from '../../app/theme';
 import { useApp } from '../../state/context';
 import type { SessionTarget } from '../../state/sessions';
-import { useSessions, useTerminals } from '../../state/sessionsContext';
+import { useSessions, useTerminalSettings, useTerminals } from '../../state/sessionsContext';
 import { Button } from '../../ui/Button';
 import { Dialog } from '../../ui/Dialog';
-import { DEFAULT_TERMINAL_SETTINGS, FONT_SIZE_KEY, FONT_SIZE_RANGE } from '../../terminal/registry';
+import { DEFAULT_TERMINAL_PREFERENCES, TERMINAL_PREFERENCE_RANGES } from '../../state/terminalSettings';
+import { SettingsDialog } from '../settings/SettingsDialog';
 import { DocumentPicker } from './DocumentPicker';
 import { HistoryView } from './HistoryView';
 import { matchShortcut, tabNumber, type ShortcutId } from './shortcuts';
@@ -17,14 +18,6 @@ import { TerminalPane } from './TerminalPane';
 /** What a connect needs from an instance row: the Name tag is the tab title. */
 export function targetOf(instance: Instance, profile: string, region: string): SessionTarget {
   return { instanceId: instance.instanceId, title: instance.name ?? instance.instanceId, profile, region };
-}
-
-function saveSetting(key: string, value: string): void {
-  try {
-    window.localStorage.setItem(key, value);
-  } catch {
-    // Kept for this window only.
-  }
 }
 
 /** Runs a shortcut (from the keyboard or the menu). */
@@ -37,15 +30,14 @@ export function useShortcuts(): (id: ShortcutId) => void {
   return useCallback(
     (id: ShortcutId) => {
       if (!terminals) return;
-      const { store, registry } = terminals;
+      const { store, registry, settings } = terminals;
       const state = store.getState();
       const tab = state.tabs.find((x) => x.id === state.view);
       const handle = tab ? registry.get(tab.id) : undefined;
-      const size = registry.currentSettings.fontSize;
+      const size = settings.getState().preferences.fontSize;
       const setSize = (n: number) => {
-        const next = Math.min(FONT_SIZE_RANGE.max, Math.max(FONT_SIZE_RANGE.min, n));
-        registry.updateSettings({ fontSize: next });
-        saveSetting(FONT_SIZE_KEY, String(next));
+        const range = TERMINAL_PREFERENCE_RANGES.fontSize;
+        settings.getState().update({ fontSize: Math.min(range.max, Math.max(range.min, n)) });
       };
       switch (id) {
         case 'newTab': {
@@ -76,7 +68,7 @@ export function useShortcuts(): (id: ShortcutId) => void {
           setSize(size - 1);
           return;
         case 'zoomReset':
-          setSize(DEFAULT_TERMINAL_SETTINGS.fontSize);
+          setSize(DEFAULT_TERMINAL_PREFERENCES.fontSize);
           return;
         case 'copy': {
           const text = handle?.terminal.getSelection();
@@ -89,6 +81,9 @@ export function useShortcuts(): (id: ShortcutId) => void {
           return;
         case 'instances':
           state.show('instances');
+          return;
+        case 'settings':
+          settings.getState().openPanel();
           return;
       }
     },
@@ -106,6 +101,7 @@ export function TerminalsView({ theme }: { theme: Theme }) {
   const confirmClose = useSessions((s) => s.confirmClose);
   const confirmPaste = useSessions((s) => s.confirmPaste);
   const picker = useSessions((s) => s.picker);
+  const settingsOpen = useTerminalSettings((s) => s.panelOpen) ?? false;
   const run = useShortcuts();
 
   useEffect(() => {
@@ -186,6 +182,7 @@ export function TerminalsView({ theme }: { theme: Theme }) {
         </Dialog>
       )}
       {picker && <DocumentPicker target={picker} />}
+      {settingsOpen && <SettingsDialog />}
     </>
   );
 }

@@ -11,7 +11,8 @@ export type ShortcutId =
   | 'zoomReset'
   | 'copy'
   | 'paste'
-  | 'instances';
+  | 'instances'
+  | 'settings';
 
 export interface Shortcut {
   readonly id: ShortcutId;
@@ -103,6 +104,12 @@ export const SHORTCUTS: readonly Shortcut[] = [
     label: 'shortcut.instances',
     keys: 'Alt+0',
     matches: (e) => e.altKey && !mod(e) && (e.key === '0' || e.code === 'Digit0'),
+  },
+  {
+    id: 'settings',
+    label: 'shortcut.settings',
+    keys: 'Ctrl+,',
+    matches: (e) => mod(e) && !e.shiftKey && !e.altKey && (e.key === ',' || e.code === 'Comma'),
   },
 ];
 
