@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PortholeError } from '../../../shared/errors';
 import { CredentialService } from './credentials';
@@ -47,6 +50,41 @@ describe('CredentialService sessions', () => {
     await expect(service.providerFor('x')()).rejects.toMatchObject({ code: 'CREDENTIALS_MISSING' });
     fail = false;
     await expect(service.providerFor('x')()).resolves.toMatchObject({ accessKeyId: 'AKIA' });
+  });
+});
+
+describe('CredentialService with the SDK providers', () => {
+  it('resolves static keys and credential_process profiles from the injected config files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'porthole-creds-'));
+    try {
+      const script = join(dir, 'creds.mjs');
+      writeFileSync(
+        script,
+        "console.log(JSON.stringify({ Version: 1, AccessKeyId: 'AKIAPROCESS000000001', SecretAccessKey: 'p', SessionToken: 't', Expiration: '2099-01-01T00:00:00Z' }))",
+      );
+      writeFileSync(
+        join(dir, 'config'),
+        `[profile keys]\naws_access_key_id = AKIASTATIC0000000001\naws_secret_access_key = s\n` +
+          `[profile proc]\ncredential_process = ${process.execPath} ${script}\n`,
+      );
+      const service = new CredentialService({
+        env: { AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'), HOME: dir },
+      });
+      expect(await service.providerFor('keys')()).toMatchObject({ accessKeyId: 'AKIASTATIC0000000001' });
+      const proc = await service.providerFor('proc')();
+      expect(proc).toMatchObject({ accessKeyId: 'AKIAPROCESS000000001', sessionToken: 't' });
+      expect(proc.expiration?.toISOString()).toBe('2099-01-01T00:00:00.000Z');
+      await expect(service.providerFor('missing')()).rejects.toMatchObject({ code: 'CREDENTIALS_MISSING' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('uses environment keys for the implicit default profile', async () => {
+    const service = new CredentialService({
+      env: { AWS_ACCESS_KEY_ID: 'AKIAENV0000000000001', AWS_SECRET_ACCESS_KEY: 'e' },
+    });
+    expect(await service.providerFor('default')()).toMatchObject({ accessKeyId: 'AKIAENV0000000000001' });
   });
 });
 
