@@ -8,6 +8,13 @@
  * command that prints a lot and exits (`seq 1 200000`) would lose its last kilobytes. We hold a slave descriptor
  * open ourselves; node-pty then reports the exit 200 ms after the child is gone (its socket timeout), and by
  * then everything has been read, because the source is never left paused once the child has exited.
+ *
+ * Windows instances (`platform: 'windows'`): the real agent runs PowerShell under ConPTY, so a client sees the
+ * `PS C:\Windows\system32> ` prompt (the agent runs as SYSTEM, whose working folder is system32), every line ending in
+ * CRLF, and the Windows shell profile typed first, each line ended with CR as a Windows console's Enter key.
+ * This emulator has no PowerShell: it is this machine's POSIX shell behind a PowerShell-like prompt (PS1/PS2), so
+ * the prompt and line endings match but the commands are sh commands (`$env:COMPUTERNAME`, cmdlets... do not
+ * work). The PTY's output processing (onlcr) turns every LF into CRLF, as ConPTY's output has.
  */
 import { closeSync, constants as fsConstants, openSync } from 'node:fs';
 import * as pty from 'node-pty';
@@ -24,6 +31,8 @@ export interface ShellPluginOptions {
   command?: string;
   /** Standard_Stream: commands typed into the shell first (the session preferences' shell profile). */
   shellProfile?: string;
+  /** The instance's platform: `windows` gives the PowerShell-like prompt and CR line ends (see the file comment). */
+  platform?: 'linux' | 'windows';
   cwd: string;
   env: Record<string, string>;
   log?: (line: string) => void;
@@ -43,7 +52,8 @@ export class ShellPlugin implements SessionPlugin {
 
   start(context: PluginContext): void {
     const o = this.options;
-    const env = { ...o.env, TERM: 'xterm-256color' };
+    const windows = o.platform === 'windows';
+    const env = { ...o.env, TERM: 'xterm-256color', ...(windows ? windowsPrompt(o.shell) : {}) };
     const [file, args] = o.mode === 'command' ? [o.shell, ['-c', o.command ?? '']] : [o.shell, []];
     let term: pty.IPty;
     try {
@@ -71,7 +81,9 @@ export class ShellPlugin implements SessionPlugin {
       if (!this.disposed) context.finish({ ok: true });
     });
     if (o.mode === 'shell' && o.shellProfile && o.shellProfile.trim() !== '') {
-      term.write(o.shellProfile.replace(/\r?\n/g, '\n') + '\n');
+      // Typed as keys: Enter is LF for the Linux agent, CR on a Windows console (the PTY's icrnl maps it for sh).
+      const enter = windows ? '\r' : '\n';
+      term.write(o.shellProfile.replace(/\r?\n/g, enter) + enter);
     }
   }
 
@@ -160,4 +172,17 @@ export class ShellPlugin implements SessionPlugin {
     }
     this.releaseSlave();
   }
+}
+
+/** What a Windows agent's PowerShell session shows as its prompt. */
+export const WINDOWS_PROMPT = 'PS C:\\Windows\\system32> ';
+
+/**
+ * PS1/PS2 for a PowerShell-like prompt. sh (dash) prints PS1 as it is; bash reads backslash escapes in it (`\W` is
+ * the folder), so the backslashes are doubled there. An interactive sh also sources $ENV, which could set its own
+ * prompt: it is cleared.
+ */
+export function windowsPrompt(shell: string): Record<string, string> {
+  const bash = /(^|\/)bash$/.test(shell);
+  return { PS1: bash ? WINDOWS_PROMPT.replace(/\\/g, '\\\\') : WINDOWS_PROMPT, PS2: '>> ', ENV: '' };
 }

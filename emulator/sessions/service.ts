@@ -489,7 +489,14 @@ export class SessionService {
     const env = shellEnvironment();
     switch (request.sessionType) {
       case 'Standard_Stream':
-        return new ShellPlugin({ mode: 'shell', shell, ...(shellProfile ? { shellProfile } : {}), cwd, env });
+        return new ShellPlugin({
+          mode: 'shell',
+          shell,
+          ...(shellProfile ? { shellProfile } : {}),
+          platform: request.instance.platformType === 'Windows' ? 'windows' : 'linux',
+          cwd,
+          env,
+        });
       case 'InteractiveCommands':
         return new ShellPlugin({ mode: 'command', shell: 'sh', command: request.parameters.command ?? '', cwd, env });
       case 'NonInteractiveCommands':

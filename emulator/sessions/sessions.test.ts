@@ -282,6 +282,38 @@ describe('sessions without pacing', () => {
     await c.waitForClosed();
   });
 
+  it('a Windows instance answers like a Windows agent: profile first, PowerShell prompt, CRLF line ends', async () => {
+    const c = await open(h, { Target: WINDOWS });
+    c.resize(120, 30);
+    await c.waitForText('win-profile-2');
+    await c.waitFor(() => c.stdoutText.trimEnd().endsWith('PS C:\\Windows\\system32>'), 10_000, 'the prompt');
+    c.type('echo "ウィンドウズ-$((6*7))"\r');
+    await c.waitForText('ウィンドウズ-42\r\nPS C:\\Windows\\system32> ');
+    const text = c.stdoutText;
+    // The shell profile ran before anything the user typed.
+    expect(text.indexOf('win-profile-2')).toBeLessThan(text.indexOf('ウィンドウズ-42'));
+    // Every line ends in CRLF (ConPTY): no bare LF anywhere.
+    expect(text).toContain('\r\n');
+    expect(/(^|[^\r])\n/.test(text)).toBe(false);
+    // PS2 is PowerShell's continuation prompt.
+    c.type('echo "a\r');
+    await c.waitForText('>> ');
+    c.type('b"\r');
+    await c.waitForText('a\r\nb\r\n');
+    c.type('exit\r');
+    await c.waitForClosed();
+  });
+
+  it('a Linux instance keeps the plain sh prompt', async () => {
+    const c = await open(h, { Target: LINUX });
+    c.type('echo linux-$((1+2))\r');
+    await c.waitForText('linux-3');
+    expect(c.stdoutText).not.toContain('PS C:');
+    expect(c.stdoutText).toMatch(/[$#] $/);
+    c.type('exit\r');
+    await c.waitForClosed();
+  });
+
   it('refuses a websocket whose first frame carries a wrong token (close 1008, no data)', async () => {
     const out = await h.ssm.send(new StartSessionCommand({ Target: LINUX }));
     const c = new TestDataChannelClient({
