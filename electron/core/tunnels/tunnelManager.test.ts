@@ -294,6 +294,115 @@ describe('TunnelManager', () => {
   });
 });
 
+describe('session pool', () => {
+  /** Opens `n` connections to an echo destination at once and keeps them open; returns them once each echoed. */
+  async function openEchoing(port: number, n: number): Promise<net.Socket[]> {
+    return Promise.all(
+      Array.from({ length: n }, async (_, i) => {
+        const s = await connect(port);
+        s.on('error', () => undefined);
+        const got = new Promise<string>((r) => s.once('data', (d: Buffer) => r(d.toString('utf8'))));
+        s.write(`接続 ${i}`);
+        expect(await got).toBe(`接続 ${i}`);
+        return s;
+      }),
+    );
+  }
+
+  it('spreads connections over the pool sessions (least loaded first) and shows the pool in the stats', async () => {
+    const port = await h.echoServer();
+    const t = await manager.start({ ...target, remotePort: port, poolSize: 3 });
+    expect(h.requests).toHaveLength(3);
+    expect(t).toMatchObject({ state: 'open', poolSize: 3, poolMembers: 3, poolConnections: [0, 0, 0] });
+    const sockets = await openEchoing(t.localPort, 6);
+    expect(h.agentSessions.map((a) => a.dials)).toEqual([2, 2, 2]);
+    expect(manager.get(t.id)!.poolConnections).toEqual([2, 2, 2]);
+    // A closed connection frees its member: the next one goes there.
+    const closed = new Promise((r) => sockets[0]!.once('close', r));
+    sockets[0]!.destroy();
+    await closed;
+    for (let i = 0; i < 50 && manager.get(t.id)!.poolConnections.includes(1) === false; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    const before = h.agentSessions.map((a) => a.dials);
+    const [extra] = await openEchoing(t.localPort, 1);
+    const after = h.agentSessions.map((a) => a.dials);
+    const grew = after.map((d, i) => d - before[i]!);
+    expect(grew.filter((g) => g === 1)).toHaveLength(1);
+    expect(manager.get(t.id)!.poolConnections).toEqual([2, 2, 2]);
+    for (const s of [...sockets, extra!]) s.destroy();
+    await manager.stop(t.id);
+    // Stopping terminates every member.
+    for (const a of h.agentSessions) expect(a.flagsReceived).toContain(2);
+  });
+
+  it('a pool member that ends does not stop the tunnel; its connections go, new ones use the others', async () => {
+    const port = await h.echoServer();
+    const t = await manager.start({ ...target, remotePort: port, poolSize: 3 });
+    const sockets = await openEchoing(t.localPort, 3);
+    expect(h.agentSessions.map((a) => a.dials)).toEqual([1, 1, 1]);
+    const closedIndex = new Promise<number>((r) => sockets.forEach((s, i) => s.once('close', () => r(i))));
+    // One member ends (the instance closed that session): its connection goes.
+    const victim = h.agentSessions[1]!;
+    victim.close('セッションが終了しました');
+    const lost = await closedIndex;
+    for (let i = 0; i < 100 && manager.get(t.id)!.poolMembers !== 2; i++) await new Promise((r) => setTimeout(r, 10));
+    const snap = manager.get(t.id)!;
+    expect(snap).toMatchObject({ state: 'open', poolSize: 3, poolMembers: 2, poolConnections: [1, 1] });
+    expect(snap.error).toBeUndefined();
+    // The other connections are untouched, and new ones work.
+    for (const [i, s] of sockets.entries()) {
+      if (i === lost) continue;
+      expect(s.destroyed).toBe(false);
+      const got = new Promise<string>((r) => s.once('data', (d: Buffer) => r(d.toString('utf8'))));
+      s.write('まだ');
+      expect(await got).toBe('まだ');
+    }
+    const more = await openEchoing(t.localPort, 4);
+    expect(victim.dials).toBe(1);
+    for (const s of [...sockets, ...more]) s.destroy();
+  });
+
+  it('starts with the members that could start; fails only when none could', async () => {
+    const port = await h.echoServer();
+    let calls = 0;
+    const flaky = new TunnelManager({
+      openPortSession: async (request) => {
+        calls++;
+        if (calls === 2) throw new PortholeError('TARGET_NOT_CONNECTED', 'not connected');
+        return h.openPortSession(request);
+      },
+    });
+    try {
+      const t = await flaky.start({ ...target, remotePort: port, poolSize: 3 });
+      expect(t).toMatchObject({ state: 'open', poolSize: 3, poolMembers: 2 });
+      const back = await echoThrough(t.localPort, new Uint8Array(randomBytes(100_000)));
+      expect(back.length).toBe(100_000);
+      const none = new TunnelManager({
+        openPortSession: async () => {
+          throw new PortholeError('TARGET_NOT_CONNECTED', 'the instance is not connected');
+        },
+      });
+      await expect(none.start({ ...target, remotePort: port, poolSize: 2 })).rejects.toMatchObject({
+        code: 'TARGET_NOT_CONNECTED',
+      });
+      expect(none.list()).toEqual([]);
+      none.dispose();
+    } finally {
+      await flaky.stopAll();
+      flaky.dispose();
+    }
+  });
+
+  it('rejects a pool size outside 1..16', async () => {
+    for (const poolSize of [0, 17, 1.5]) {
+      await expect(manager.start({ ...target, remotePort: 80, poolSize })).rejects.toMatchObject({
+        code: 'INVALID_TUNNEL',
+      });
+    }
+    expect(h.requests).toHaveLength(0);
+  });
+});
+
 describe('ssh-proxy', () => {
   it('pipes stdin/stdout over AWS-StartSSHSession, bytes untouched', async () => {
     const port = await h.tcpServer((s) => {
