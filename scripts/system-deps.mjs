@@ -7,11 +7,23 @@ import { spawnSync } from 'node:child_process';
 const required = [
   { pkg: 'chromium', file: process.env.PORTHOLE_CHROMIUM ?? '/usr/bin/chromium', why: 'browser (e2e) tests' },
   { pkg: 'awscli', file: '/usr/bin/aws', why: 'AWS CLI v2 compatibility tests' },
-  { pkg: 'fonts-noto-cjk', file: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', why: 'Japanese text in browser screenshots' },
-  { pkg: 'openssh-client', file: '/usr/bin/ssh', why: 'real-peer tunnel tests (ssh and scp through porthole ssh-proxy)' },
+  {
+    pkg: 'fonts-noto-cjk',
+    file: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
+    why: 'Japanese text in browser screenshots',
+  },
+  {
+    pkg: 'openssh-client',
+    file: '/usr/bin/ssh',
+    why: 'real-peer tunnel tests (ssh and scp through porthole ssh-proxy)',
+  },
   { pkg: 'openssh-server', file: '/usr/sbin/sshd', why: 'real-peer tunnel tests (a private sshd on loopback)' },
   { pkg: 'xrdp', file: '/usr/sbin/xrdp', why: 'real-peer tunnel tests (an RDP server on loopback)' },
-  { pkg: 'freerdp2-x11', file: '/usr/bin/xfreerdp', why: 'real-peer tunnel tests (xfreerdp /auth-only through a tunnel)' },
+  {
+    pkg: 'freerdp2-x11',
+    file: '/usr/bin/xfreerdp',
+    why: 'real-peer tunnel tests (xfreerdp /auth-only through a tunnel)',
+  },
   { pkg: 'xvfb', file: '/usr/bin/xvfb-run', why: 'real-peer tunnel tests (xfreerdp under a virtual X display)' },
 ];
 

@@ -24,7 +24,10 @@ export function redact(fields: Record<string, unknown> | undefined): Record<stri
 }
 
 /** A logger writing one line per record to a stream (stderr by default). */
-export function streamLogger(write: (line: string) => void, minLevel: 'debug' | 'info' | 'warn' | 'error' = 'info'): Logger {
+export function streamLogger(
+  write: (line: string) => void,
+  minLevel: 'debug' | 'info' | 'warn' | 'error' = 'info',
+): Logger {
   const order = { debug: 0, info: 1, warn: 2, error: 3 } as const;
   const log = (level: keyof typeof order) => (message: string, fields?: Record<string, unknown>) => {
     if (order[level] < order[minLevel]) return;
