@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   DataChannel,
   type DataChannelOptions,
@@ -19,6 +19,7 @@ afterEach(async () => {
   for (const p of peers) await p.close();
   peers = [];
   channels = [];
+  vi.useRealTimers();
 });
 
 async function setup(
@@ -140,6 +141,24 @@ describe('DataChannel: sending', () => {
     await Promise.all(sends);
     await peer.until(() => peer.delivered.length === 6);
     expect(peer.deliveredText()).toBe('012345');
+  });
+  it('keeps at most 256 KiB of payload in flight: a 1 MiB paste goes out as acks make room', async () => {
+    let ack = false;
+    const { peer, channel } = await setup({ ackIncoming: () => ack, resend: false });
+    const sends = Array.from({ length: 1024 }, (_, i) =>
+      channel.send(PayloadType.Output, new Uint8Array(1024).fill(i % 256)),
+    );
+    await peer.until(() => peer.delivered.length === 256, 2000, 'first 256 KiB');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(peer.delivered).toHaveLength(256);
+    expect(channel.unackedCount).toBe(256);
+    expect(channel.isCongested).toBe(true);
+    ack = true;
+    for (const m of peer.delivered) peer.ack(m);
+    await Promise.all(sends);
+    await peer.until(() => channel.unackedCount === 0, 5000, 'all acked');
+    expect(peer.delivered.map((m) => m.payload[0])).toEqual(Array.from({ length: 1024 }, (_, i) => i % 256));
+    expect(channel.stats.resent).toBe(0);
   });
 });
 
@@ -421,5 +440,108 @@ describe('DataChannel: message types', () => {
     peer.sendRaw(peer.frame(MessageType.InputStreamData, 0, 0, 1, text('x')));
     await peer.until(() => drops.length === 1);
     expect(received).toHaveLength(0);
+  });
+});
+
+describe('DataChannel: a paste to an agent that acks slowly', () => {
+  const KEYSTROKES = 40;
+  const PASTE_MESSAGES = 1024; // 1 MiB in 1024-byte payloads
+
+  /** Polls (1 ms) until `cond` holds: the channel's own work (acks processed) fires no peer event. */
+  async function waitFor(cond: () => boolean, what: string, ms = 5000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!cond()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+  }
+
+  /**
+   * Deterministic: the channel's monotonic clock is a number the test moves, and its 100 ms resend tick is a fake
+   * interval the test fires whenever that clock passes a multiple of 100 ms since the paste; resend decisions
+   * depend only on that clock and on what the peer has acknowledged. Encoding a frame costs the client 40 µs of
+   * this clock (sending 1 MiB keeps it busy for ~40 ms); the peer acks 1.5 ms after each keystroke, and acks the
+   * paste in arrival order at 12.8 messages per ms (80 ms for 1024), starting only after the first resend tick
+   * (the tick is due right after the client's busy send loop, before it reads the acks waiting on the socket).
+   * `lose(seq)` makes the first copy of a message vanish unacked (its resend is acked).
+   */
+  async function pasteAgainstSlowAcks(lose: (seq: number) => boolean = () => false) {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    let clock = 1000;
+    const { peer, channel } = await setup(
+      { ackIncoming: () => false, resend: false },
+      { now: () => clock, wallClock: () => ((clock += 0.04), Date.now()) },
+    );
+    const inputs = () => peer.frames.filter((m) => m.messageType === MessageType.InputStreamData);
+    const ackedSeqs = new Set<number>();
+    const lostOnce = new Set<number>();
+    let processed = 0;
+    const agentProcesses = async (count: number) => {
+      const arrived = inputs();
+      for (let n = 0; n < count && processed < arrived.length; n++) {
+        const m = arrived[processed++]!;
+        if (lose(m.sequenceNumber) && !lostOnce.has(m.sequenceNumber)) {
+          lostOnce.add(m.sequenceNumber);
+          continue;
+        }
+        peer.ack(m);
+        ackedSeqs.add(m.sequenceNumber);
+      }
+      await waitFor(() => channel.stats.acked === ackedSeqs.size, 'acks processed');
+      // Whatever the acks let the channel send (or it resent) reaches the peer before the clock moves on.
+      await waitFor(() => inputs().length === channel.stats.sent + channel.stats.resent, 'frames arrive');
+    };
+
+    // Keystrokes: 1.5 ms round trips teach the estimator an RTO of ~12 ms.
+    for (let i = 0; i < KEYSTROKES; i++) {
+      await channel.send(PayloadType.Output, text('k'));
+      await waitFor(() => inputs().length > processed, 'keystroke');
+      clock += 1.5;
+      await agentProcesses(1);
+    }
+    const rtoAfterTyping = channel.rtt.rtoMs;
+
+    const payload = (i: number) => new Uint8Array(1024).fill(65 + (i % 26));
+    const sends: Promise<void>[] = [];
+    for (let i = 0; i < PASTE_MESSAGES; i++) sends.push(channel.send(PayloadType.Output, payload(i)));
+    const pasteStart = clock;
+    await waitFor(() => inputs().length === channel.stats.sent + channel.stats.resent, 'paste frames arrive');
+    vi.advanceTimersByTime(100); // the tick that was due while the client was busy sending
+    await waitFor(() => inputs().length === channel.stats.sent + channel.stats.resent, 'resends arrive');
+    let nextTick = pasteStart + 100;
+    for (let step = 1; ackedSeqs.size < KEYSTROKES + PASTE_MESSAGES; step++) {
+      if (step > 2000) throw new Error('the paste never completed');
+      clock += 1;
+      if (clock >= nextTick) {
+        nextTick += 100;
+        vi.advanceTimersByTime(100);
+      }
+      await agentProcesses(Math.round(step * 12.8) - Math.round((step - 1) * 12.8));
+    }
+    await Promise.all(sends);
+    expect(channel.unackedCount).toBe(0);
+    const delivered = peer.delivered.slice(KEYSTROKES);
+    expect(delivered.map((m) => m.sequenceNumber)).toEqual(
+      Array.from({ length: PASTE_MESSAGES }, (_, i) => KEYSTROKES + i),
+    );
+    expect(delivered.every((m, i) => m.payload.length === 1024 && m.payload[0] === 65 + (i % 26))).toBe(true);
+    return { channel, peer, rtoAfterTyping, resent: channel.stats.resent };
+  }
+
+  it('resends nothing while the acks of a 1 MiB paste keep coming (an RTO learned from keystrokes)', async () => {
+    const { rtoAfterTyping, resent } = await pasteAgainstSlowAcks();
+    expect(rtoAfterTyping).toBeGreaterThan(10);
+    expect(rtoAfterTyping).toBeLessThan(16);
+    expect(resent).toBe(0);
+  });
+
+  it('still resends a message the agent lost in the middle of the paste, and only that one', async () => {
+    const lostSeq = KEYSTROKES + 300;
+    const { peer, resent } = await pasteAgainstSlowAcks((seq) => seq === lostSeq);
+    expect(resent).toBe(1);
+    const copies = peer.frames.filter(
+      (m) => m.messageType === MessageType.InputStreamData && m.sequenceNumber === lostSeq,
+    );
+    expect(copies).toHaveLength(2);
   });
 });

@@ -5,9 +5,13 @@
  * - opens the websocket at StreamUrl and sends the OpenDataChannelInput text frame (again after every reconnect);
  * - numbers every outgoing stream message (one counter per direction), keeps it until acknowledged and
  *   retransmits it after the RTO of {@link RoundTripEstimator}. Unlike the plugin it updates the send time of a
- *   resent message (no resend storm), never evicts unacknowledged data (a bounded window applies back-pressure to
- *   senders instead), takes RTT samples only from messages sent once, and resends every expired message
- *   (bounded per tick) instead of only the oldest one, so a burst lost with a dead socket recovers quickly;
+ *   resent message (no resend storm), never evicts unacknowledged data (a bounded window, in messages and in bytes
+ *   in flight, applies back-pressure to senders instead), takes RTT samples only from messages sent once (Karn),
+ *   and resends every expired message (bounded per tick) instead of only the oldest one, so a burst lost with a
+ *   dead socket recovers quickly. An expired message is resent only when it looks lost: a message sent after it
+ *   was acknowledged (a hole), or no acknowledgement has come for an RTO since the last one and since our last
+ *   transmission (acks stopped). An RTO learned from keystrokes is far shorter than the time an agent takes to
+ *   acknowledge a paste; while those acks keep coming nothing is resent;
  * - acknowledges stream messages, buffers out-of-order ones (bounded), delivers them in order exactly once, and
  *   re-acknowledges duplicates (the plugin drops them silently, so a lost ack made the agent resend forever);
  * - a handler that is not ready yet keeps its message in the buffer and gets it again on {@link retryDelivery};
@@ -100,6 +104,8 @@ export interface DataChannelOptions {
   checkDigest?: boolean;
   /** Unacknowledged outgoing messages in flight before senders wait. Default 4096 (4 MiB). */
   sendWindow?: number;
+  /** Unacknowledged payload bytes in flight before senders wait (at least one message always goes). Default 256 KiB. */
+  maxBytesInFlight?: number;
   /** Bytes of accepted-but-not-yet-windowed outgoing data before `send` refuses. Default 8 MiB. */
   maxQueuedBytes?: number;
   /** Out-of-order / held incoming messages. Defaults 10 000 messages and 8 MiB. */
@@ -124,9 +130,15 @@ export interface DataChannelOptions {
 interface OutgoingEntry {
   seq: number;
   frame: Uint8Array;
+  /** Payload bytes (what counts against maxBytesInFlight). */
+  bytes: number;
+  /** -Infinity while never transmitted. */
   lastSent: number;
   firstSent: number;
+  /** Sent more than once: its ack gives no RTT sample (Karn). */
   resent: boolean;
+  /** Order of its latest transmission among all transmissions. */
+  txOrder: number;
 }
 
 interface QueuedSend {
@@ -159,6 +171,12 @@ export class DataChannel implements Disposable {
   // outgoing
   private nextSeq = 0;
   private readonly window = new Map<number, OutgoingEntry>();
+  private inFlightBytes = 0;
+  private txCount = 0;
+  /** Highest txOrder of an acknowledged message: unacked ones transmitted before it are holes. */
+  private highestAckedTx = 0;
+  private lastAckAt = -Infinity;
+  private lastTransmitAt = -Infinity;
   private readonly queue: QueuedSend[] = [];
   private queuedBytes = 0;
   private paused = false;
@@ -224,6 +242,7 @@ export class DataChannel implements Disposable {
       maxFrameBytes: options.maxFrameBytes ?? 1024 * 1024,
       checkDigest: options.checkDigest ?? true,
       sendWindow: options.sendWindow ?? 4096,
+      maxBytesInFlight: options.maxBytesInFlight ?? 256 * 1024,
       maxQueuedBytes: options.maxQueuedBytes ?? 8 * 1024 * 1024,
       maxBufferedMessages: options.maxBufferedMessages ?? 10_000,
       maxBufferedBytes: options.maxBufferedBytes ?? 8 * 1024 * 1024,
@@ -313,7 +332,7 @@ export class DataChannel implements Disposable {
 
   /** True when a `send` now would have to wait for window space. */
   get isCongested(): boolean {
-    return this.queue.length > 0 || this.window.size >= this.opts.sendWindow;
+    return this.queue.length > 0 || !this.hasWindowRoom;
   }
 
   /** Delivers held messages after the handler said 'not-ready'. */
@@ -559,6 +578,7 @@ export class DataChannel implements Disposable {
       else ws.terminate();
     }
     this.window.clear();
+    this.inFlightBytes = 0;
     this.held.clear();
     this.heldBytes = 0;
     const err = new DataChannelClosedError(end);
@@ -573,11 +593,18 @@ export class DataChannel implements Disposable {
     return this._state === 'open' && !this.paused && this.ws?.readyState === WebSocket.OPEN;
   }
 
+  private get hasWindowRoom(): boolean {
+    return (
+      this.window.size < this.opts.sendWindow &&
+      (this.window.size === 0 || this.inFlightBytes < this.opts.maxBytesInFlight)
+    );
+  }
+
   /** Moves queued sends into the window while there is room. */
   private pump(): void {
     if (this.isFinished) return;
     let moved = false;
-    while (this.queue.length > 0 && this.window.size < this.opts.sendWindow) {
+    while (this.queue.length > 0 && this.hasWindowRoom) {
       const q = this.queue.shift()!;
       this.queuedBytes -= q.payload.length;
       const seq = this.nextSeq++;
@@ -592,8 +619,17 @@ export class DataChannel implements Disposable {
         payload: q.payload,
       });
       const now = this.opts.now();
-      const entry: OutgoingEntry = { seq, frame, lastSent: now, firstSent: now, resent: false };
+      const entry: OutgoingEntry = {
+        seq,
+        frame,
+        bytes: q.payload.length,
+        lastSent: now,
+        firstSent: now,
+        resent: false,
+        txOrder: 0,
+      };
       this.window.set(seq, entry);
+      this.inFlightBytes += entry.bytes;
       if (this.canTransmit) this.transmit(entry, now, false);
       else entry.lastSent = -Infinity; // due as soon as we can transmit
       q.resolve();
@@ -607,6 +643,8 @@ export class DataChannel implements Disposable {
     if (!ws || ws.readyState !== WebSocket.OPEN) return;
     ws.send(entry.frame);
     entry.lastSent = now;
+    entry.txOrder = ++this.txCount;
+    this.lastTransmitAt = now;
     if (isResend) {
       entry.resent = true;
       this.stats.resent++;
@@ -615,10 +653,15 @@ export class DataChannel implements Disposable {
     }
   }
 
+  /**
+   * Resends expired messages that look lost (see the file comment): holes at once, the rest only once the acks have
+   * stopped for an RTO. Never-transmitted messages (written while the socket was down) go whenever possible.
+   */
   private resendTick(): void {
     if (!this.canTransmit || this.window.size === 0) return;
     const now = this.opts.now();
     const rto = this.rtt.rtoMs;
+    const acksStopped = now - Math.max(this.lastAckAt, this.lastTransmitAt) > rto;
     let budget = this.opts.maxResendBurst;
     let scanned = 0;
     for (const entry of this.window.values()) {
@@ -630,8 +673,11 @@ export class DataChannel implements Disposable {
         });
         return;
       }
-      if (now - entry.lastSent > rto) {
-        this.transmit(entry, now, entry.lastSent !== -Infinity);
+      if (entry.lastSent === -Infinity) {
+        this.transmit(entry, now, false);
+        budget--;
+      } else if (now - entry.lastSent > rto && (acksStopped || entry.txOrder < this.highestAckedTx)) {
+        this.transmit(entry, now, true);
         budget--;
       }
     }
@@ -641,9 +687,13 @@ export class DataChannel implements Disposable {
     const entry = this.window.get(seq);
     if (!entry) return; // late or duplicate ack
     this.window.delete(seq);
+    this.inFlightBytes -= entry.bytes;
     this.stats.acked++;
+    const now = this.opts.now();
+    this.lastAckAt = now;
+    if (entry.txOrder > this.highestAckedTx) this.highestAckedTx = entry.txOrder;
     // Karn: a resent message's ack is ambiguous, so it gives no sample.
-    if (!entry.resent && entry.lastSent !== -Infinity) this.rtt.addSample(this.opts.now() - entry.lastSent);
+    if (!entry.resent && entry.lastSent !== -Infinity) this.rtt.addSample(now - entry.lastSent);
     this.pump();
   }
 
