@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'INVALID_TUNNEL',
   'DISCONNECTED',
   'SSO_SIGN_IN_REQUIRED',
+  'KEY_PAIR_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

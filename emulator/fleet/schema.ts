@@ -88,6 +88,10 @@ export const FleetInstanceSpecSchema = z
     kmsEncryption: z.union([z.boolean(), z.object({ keyId: z.string() })]).optional(),
     /** Session Manager preferences (shell profile, idle/max timeouts, kmsKeyId, pacing): SessionPreferencesSchema in emulator/sessions/preferences.ts. */
     sessionPreferences: z.record(z.string(), z.unknown()).optional(),
+    /** Public key (PEM: SPKI or PKCS#1) of the key pair `keyName`, which EC2 GetPasswordData encrypts the password with. */
+    keyPairPublicKey: z.string().optional(),
+    /** Windows: the Administrator password the instance set at first boot (GetPasswordData returns it encrypted). */
+    windowsPassword: z.string().min(1).optional(),
   })
   .superRefine((spec, ctx) => {
     const hybrid = spec.id.startsWith('mi-');
@@ -100,6 +104,13 @@ export const FleetInstanceSpecSchema = z
     }
     if (hybrid && spec.publicIp) {
       ctx.addIssue({ code: 'custom', path: ['publicIp'], message: 'hybrid (mi-) nodes have no EC2 public IP' });
+    }
+    if (spec.windowsPassword !== undefined && (spec.keyPairPublicKey === undefined || spec.keyName === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['windowsPassword'],
+        message: 'a Windows password needs the key pair it is encrypted with: set keyName and keyPairPublicKey',
+      });
     }
   });
 

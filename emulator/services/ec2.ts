@@ -1,7 +1,8 @@
 /**
  * EC2 Query API (`Action=...&Version=2016-11-15`, XML responses in the 2016-11-15 namespace):
- * DescribeInstances and DescribeRegions with EC2's filter, wildcard and pagination rules.
+ * DescribeInstances and DescribeRegions with EC2's filter, wildcard and pagination rules, and GetPasswordData.
  */
+import { constants, publicEncrypt } from 'node:crypto';
 import { AwsError, XML_NS } from '../aws/errors';
 import type { QueryOperation } from '../aws/operation';
 import { PageTokens, fingerprint } from '../aws/pagination';
@@ -360,7 +361,48 @@ export function createEc2Operations(tokens: PageTokens): Record<string, QueryOpe
     });
   };
 
-  return { DescribeInstances: describeInstances, DescribeRegions: describeRegions };
+  /**
+   * The Windows administrator password, encrypted with the instance's key pair (RSA, PKCS#1 v1.5 padding) and
+   * base64-encoded, as EC2Launch leaves it. Empty when there is none (not Windows, no key pair, not set yet).
+   * Encrypted once per instance, so repeated calls return the same data as EC2 does.
+   */
+  const getPasswordData: QueryOperation = (params, ctx) => {
+    const id = params.get('InstanceId');
+    if (id === null || id === '')
+      throw new AwsError('MissingParameter', 'The request must contain the parameter InstanceId');
+    if (!/^i-[0-9a-f]{8}([0-9a-f]{9})?$/.test(id))
+      throw new AwsError('InvalidInstanceID.Malformed', `Invalid id: "${id}"`);
+    const instance = ctx.fleet.get(id);
+    if (!instance?.ec2 || instance.accountId !== ctx.caller.accountId || instance.region !== ctx.region) {
+      throw new AwsError('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
+    }
+    dryRun(params);
+    const data = passwordData(instance);
+    return xmlDocument('GetPasswordDataResponse', XML_NS.ec2, {
+      requestId: ctx.requestId,
+      instanceId: id,
+      timestamp: new Date(instance.ec2.launchTime.getTime() + (data ? 4 * 60_000 : 0)).toISOString(),
+      passwordData: data,
+    });
+  };
+
+  return { DescribeInstances: describeInstances, DescribeRegions: describeRegions, GetPasswordData: getPasswordData };
+}
+
+const passwordCache = new WeakMap<FleetInstance, string>();
+
+function passwordData(instance: FleetInstance): string {
+  const { windowsPassword, keyPairPublicKey } = instance.spec;
+  if (instance.ec2?.platform !== 'windows' || !windowsPassword || !keyPairPublicKey || !instance.ec2.keyName) return '';
+  let cached = passwordCache.get(instance);
+  if (cached === undefined) {
+    cached = publicEncrypt(
+      { key: keyPairPublicKey, padding: constants.RSA_PKCS1_PADDING },
+      Buffer.from(windowsPassword, 'utf8'),
+    ).toString('base64');
+    passwordCache.set(instance, cached);
+  }
+  return cached;
 }
 
 /** Used by the STS/EC2 dispatch to refuse an unknown Action the way EC2 does. */

@@ -30,6 +30,7 @@ export const errorMessages: MessageModule<Key> = {
     'error.INVALID_TUNNEL': 'The port forward cannot start: {detail}',
     'error.DISCONNECTED': 'The Porthole host cannot be reached: {detail}',
     'error.SSO_SIGN_IN_REQUIRED': 'Profile "{profile}" signs in with AWS IAM Identity Center (SSO). Sign in to use it.',
+    'error.KEY_PAIR_INVALID': 'The key pair file cannot decrypt the Windows password: {detail}',
   },
   ja: {
     'error.UNKNOWN_CHANNEL': 'アプリが IPC コントラクトにない「{channel}」を要求しました。',
@@ -63,5 +64,6 @@ export const errorMessages: MessageModule<Key> = {
     'error.DISCONNECTED': 'Porthole ホストに接続できません: {detail}',
     'error.SSO_SIGN_IN_REQUIRED':
       'プロファイル「{profile}」は AWS IAM Identity Center (SSO) でサインインします。使うにはサインインしてください。',
+    'error.KEY_PAIR_INVALID': '鍵ペアファイルで Windows のパスワードを復号できません: {detail}',
   },
 };
