@@ -3,6 +3,7 @@ import { CommandRegistry } from '../command';
 import { execCommand } from './exec';
 import { forwardCommand } from './forward';
 import { listCommand } from './list';
+import { rdpCommand } from './rdp';
 import { shellCommand } from './shell';
 import { sshProxyCommand } from './ssh-proxy';
 
@@ -12,5 +13,6 @@ export function builtinCommands(): CommandRegistry {
     .add(shellCommand)
     .add(execCommand)
     .add(forwardCommand)
-    .add(sshProxyCommand);
+    .add(sshProxyCommand)
+    .add(rdpCommand);
 }
