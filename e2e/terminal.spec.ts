@@ -288,4 +288,149 @@ test.describe('shell tabs', () => {
     const again = (await tabs(page)).at(-1)!;
     await expect.poll(() => lines(page, again.id), { timeout: 20_000 }).toContain('picked-25');
   });
+
+  test('terminal settings apply to an open terminal at once and are remembered', async ({ page, stack }) => {
+    await openApp(page, stack.appUrl);
+    const tab = await connect(page, 'api-prod-1');
+    const options = async () =>
+      (await page.evaluate(`window.__portholeTerminals.options(${JSON.stringify(tab.id)})`)) as {
+        fontSize: number;
+        scrollback: number;
+        fontFamily: string;
+      };
+    const size = async () =>
+      (await page.evaluate(`window.__portholeTerminals.size(${JSON.stringify(tab.id)})`)) as {
+        cols: number;
+        rows: number;
+      };
+    expect(await options()).toMatchObject({ fontSize: 13, scrollback: 10_000 });
+    const before = await size();
+
+    // The keyboard shortcut, typed while the terminal has the focus (xterm leaves it to the app).
+    await page.keyboard.press('Control+Comma');
+    const dialog = page.getByRole('dialog', { name: 'Terminal settings' });
+    await expect(dialog).toBeVisible();
+    await dialog.getByLabel('Font size (px)').fill('20');
+    await dialog.getByLabel('Scrollback (lines)').fill('200');
+    await expect.poll(options).toMatchObject({ fontSize: 20, scrollback: 200 });
+    // Bigger cells: fewer of them fit, and the session is told the new size.
+    await expect.poll(async () => (await size()).cols).toBeLessThan(before.cols);
+    // Out of range: refused with the reason, the terminal keeps the last good size.
+    await dialog.getByLabel('Font size (px)').fill('99');
+    await expect(dialog.getByRole('alert')).toHaveText('Enter a whole number from 8 to 32.');
+    expect((await options()).fontSize).toBe(20);
+    await dialog.getByLabel('Font size (px)').fill('20');
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await expect(dialog).toHaveCount(0);
+
+    const after = await size();
+    await focusTerminal(page, tab.id);
+    await type(page, 'clear; stty size\n');
+    await expect.poll(() => lines(page, tab.id)).toContain(`${after.rows} ${after.cols}`);
+    // Scrollback 200: after 1000 lines only the last ~200 (plus the screen) are kept.
+    await type(page, 'seq 1 1000; echo scroll-$((4*5))\n');
+    await expect.poll(() => lines(page, tab.id)).toContain('scroll-20');
+    const kept = await lines(page, tab.id);
+    expect(kept.length).toBeLessThanOrEqual(200 + after.rows);
+    expect(kept).toContain('1000');
+    expect(kept).not.toContain('500');
+
+    // The menu has the entry too; the settings survive a reload (localStorage) and apply to the restored tab.
+    await page.getByRole('button', { name: 'Terminal menu' }).click();
+    await page.getByRole('menuitem', { name: /Terminal settings/ }).click();
+    await expect(dialog).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(dialog).toHaveCount(0);
+    await page.reload();
+    await expect.poll(() => page.evaluate('window.__portholeTerminals.restored()')).toBe(true);
+    const restored = (await tabs(page)).find((t) => t.sessionId === tab.sessionId)!;
+    await page.getByRole('tab', { name: /api-prod-1/ }).click();
+    expect(await page.evaluate(`window.__portholeTerminals.options(${JSON.stringify(restored.id)})`)).toMatchObject({
+      fontSize: 20,
+      scrollback: 200,
+    });
+  });
+
+  test('a Windows instance opens with its shell profile and a PowerShell prompt, marked Windows', async ({
+    page,
+    stack,
+  }) => {
+    await openApp(page, stack.appUrl);
+    await expect(
+      grid(page)
+        .getByRole('row', { name: /win-ad-prod/ })
+        .getByRole('img', { name: 'Windows' }),
+    ).toBeVisible();
+    await grid(page)
+      .getByRole('row', { name: /win-ad-prod/ })
+      .dblclick();
+    await expect.poll(async () => (await tabs(page)).at(-1)?.title).toBe('win-ad-prod');
+    const tab = (await tabs(page)).at(-1)!;
+    await expect.poll(async () => (await tabs(page)).find((t) => t.id === tab.id)?.state).toBe('open');
+    const prompt = 'PS C:\\Windows\\system32> ';
+    await expect.poll(async () => (await lines(page, tab.id)).filter(Boolean).at(-1), { timeout: 20_000 }).toBe(prompt);
+    // The Windows shell profile from the session preferences ran before the first prompt the user sees.
+    expect((await lines(page, tab.id)).filter(Boolean).slice(0, 3)).toEqual([
+      `${prompt}echo 'Windows shell profile ran: win-ad-prod'`,
+      'Windows shell profile ran: win-ad-prod',
+      prompt,
+    ]);
+    await type(page, 'echo "ウィンドウズ-$((6*7))"\n');
+    await expect.poll(() => lines(page, tab.id)).toContain('ウィンドウズ-42');
+    const all = (await lines(page, tab.id)).filter(Boolean);
+    expect(all.at(-1)).toBe(prompt);
+    expect(all.at(-3)).toBe(`${prompt}echo "ウィンドウズ-$((6*7))"`);
+    // The tab shows the Windows mark; a Linux tab does not.
+    const windowsTab = page.getByRole('tab', { name: /win-ad-prod/ });
+    await expect(windowsTab.getByRole('img', { name: 'Windows' })).toBeVisible();
+    await expect(page.locator(`.tab--session[data-tab-id="${tab.id}"]`)).toHaveAttribute('data-platform', 'Windows');
+    await expect(windowsTab).toHaveAttribute('title', /Windows instance/);
+    const linux = (await tabs(page)).find((t) => t.title === 'api-prod-1');
+    if (linux) {
+      await expect(page.getByRole('tab', { name: /api-prod-1/ }).getByRole('img', { name: 'Windows' })).toHaveCount(0);
+    }
+  });
+
+  test('a dropped connection to the web host re-attaches the tab with no output lost', async ({ page, stack }) => {
+    // Track the page's websockets so the test can close the one to the web host; `hold` makes reconnects fail for a
+    // while (the host refuses a wrong token), so output keeps coming while the page is away.
+    // (A script string: the e2e code is typechecked without the DOM library.)
+    await page.addInitScript(`
+      const Native = window.WebSocket;
+      window.__sockets = [];
+      window.__hold = false;
+      window.WebSocket = class extends Native {
+        constructor(url, protocols) {
+          super(window.__hold ? String(url).replace(/token=[^&]*/, 'token=held') : url, protocols);
+          window.__sockets.push(this);
+        }
+      };
+    `);
+    await openApp(page, stack.appUrl);
+    const tab = await connect(page, 'bastion-prod');
+    await type(page, 'for i in $(seq 1 60); do echo tick-$i; sleep 0.05; done; echo ticks-$((6*10))-done\n');
+    await expect.poll(() => lines(page, tab.id)).toContain('tick-5');
+    const socketsBefore = (await page.evaluate('window.__sockets.length')) as number;
+    const tickCount = async () => (await lines(page, tab.id)).filter((l) => /^tick-\d+$/.test(l)).length;
+    await page.evaluate('window.__hold = true; window.__sockets.at(-1).close()');
+    const atDrop = await tickCount();
+    // Away for a second: the shell keeps printing into the session (main keeps it), none of it reaches the page.
+    await page.waitForTimeout(1_000);
+    expect(await tickCount()).toBe(atDrop);
+    expect(atDrop).toBeLessThan(40);
+    await page.evaluate('window.__hold = false');
+    await expect
+      .poll(() => page.evaluate('window.__sockets.at(-1).readyState === 1 && window.__sockets.length'), {
+        timeout: 20_000,
+      })
+      .toBeGreaterThan(socketsBefore);
+    await expect.poll(() => lines(page, tab.id), { timeout: 20_000 }).toContain('ticks-60-done');
+    const ticks = (await lines(page, tab.id)).filter((l) => /^tick-\d+$/.test(l));
+    expect(ticks).toEqual(Array.from({ length: 60 }, (_, i) => `tick-${i + 1}`));
+    expect((await tabs(page)).find((t) => t.id === tab.id)?.state).toBe('open');
+    // Input goes to the same session over the new connection.
+    await focusTerminal(page, tab.id);
+    await type(page, 'echo after-drop-$((2*21))\n');
+    await expect.poll(() => lines(page, tab.id)).toContain('after-drop-42');
+  });
 });

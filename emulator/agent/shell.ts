@@ -47,6 +47,7 @@ export class ShellPlugin implements SessionPlugin {
   private slaveFd: number | undefined;
   private exitPoll: ReturnType<typeof setInterval> | undefined;
   private childGone = false;
+  private profileTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: ShellPluginOptions) {}
 
@@ -72,8 +73,10 @@ export class ShellPlugin implements SessionPlugin {
         `cannot hold the pty slave open (output at exit may be cut): ${e instanceof Error ? e.message : String(e)}`,
       );
     }
+    let typeProfile: (() => void) | undefined;
     term.onData((data: string | Buffer) => {
       context.output(PayloadType.Output, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+      typeProfile?.();
     });
     term.onExit(() => {
       this.term = undefined;
@@ -83,7 +86,20 @@ export class ShellPlugin implements SessionPlugin {
     if (o.mode === 'shell' && o.shellProfile && o.shellProfile.trim() !== '') {
       // Typed as keys: Enter is LF for the Linux agent, CR on a Windows console (the PTY's icrnl maps it for sh).
       const enter = windows ? '\r' : '\n';
-      term.write(o.shellProfile.replace(/\r?\n/g, enter) + enter);
+      const keys = o.shellProfile.replace(/\r?\n/g, enter) + enter;
+      if (!windows) {
+        term.write(keys);
+      } else {
+        // Into the console once the shell shows its first prompt, so the profile reads as commands typed at it
+        // (`PS C:\Windows\system32> <command>`, then its output); a shell that prints nothing gets it after 1 s.
+        typeProfile = () => {
+          typeProfile = undefined;
+          if (this.profileTimer) clearTimeout(this.profileTimer);
+          this.profileTimer = undefined;
+          this.term?.write(keys);
+        };
+        this.profileTimer = setTimeout(() => typeProfile?.(), 1_000);
+      }
     }
   }
 
@@ -161,6 +177,8 @@ export class ShellPlugin implements SessionPlugin {
     if (this.disposed) return;
     this.disposed = true;
     this.stopExitPoll();
+    if (this.profileTimer) clearTimeout(this.profileTimer);
+    this.profileTimer = undefined;
     const term = this.term;
     this.term = undefined;
     if (term) {

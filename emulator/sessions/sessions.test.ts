@@ -290,7 +290,8 @@ describe('sessions without pacing', () => {
     c.type('echo "ウィンドウズ-$((6*7))"\r');
     await c.waitForText('ウィンドウズ-42\r\nPS C:\\Windows\\system32> ');
     const text = c.stdoutText;
-    // The shell profile ran before anything the user typed.
+    // The shell profile ran first, typed at the first prompt as a Windows agent types it into the console.
+    expect(text.startsWith('PS C:\\Windows\\system32> echo "win-profile-$((1+1))"\r\nwin-profile-2\r\n')).toBe(true);
     expect(text.indexOf('win-profile-2')).toBeLessThan(text.indexOf('ウィンドウズ-42'));
     // Every line ends in CRLF (ConPTY): no bare LF anywhere.
     expect(text).toContain('\r\n');

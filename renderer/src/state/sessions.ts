@@ -6,6 +6,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ErrorValue, Result } from '../../../shared/errors';
 import type { PortholeBridge } from '../../../shared/ipc/bridge';
+import type { Platform } from '../../../shared/model/instance';
 import type { InvokeChannel, InvokeRequest, InvokeResponse } from '../../../shared/ipc/contract';
 import {
   BUILTIN_SHELL_DOCUMENTS,
@@ -30,6 +31,8 @@ export interface SessionTarget {
   readonly title: string;
   readonly profile: string;
   readonly region: string;
+  /** The instance's platform when known (the tab shows a Windows mark for Windows instances). */
+  readonly platform?: Platform;
 }
 
 export interface Tab extends SessionTarget {

@@ -1,8 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import { useT, type Translate } from '../../app/i18n';
+import { useApp } from '../../state/context';
 import { useSessions, useTerminalSettings, useTerminals } from '../../state/sessionsContext';
 import type { Tab, TabState } from '../../state/sessions';
 import { CloseIcon, ServerIcon } from '../../ui/icons';
+import { PlatformIcon } from '../instances/PlatformIcon';
 import { TERMINAL_PREFERENCE_RANGES } from '../../state/terminalSettings';
 import { SHORTCUTS, type ShortcutId } from './shortcuts';
 
@@ -92,21 +94,31 @@ function SessionTab({ tab, selected, onSelect }: { tab: Tab; selected: boolean; 
   const t = useT();
   const terminals = useTerminals();
   const label = stateLabel(t, tab.state, tab.exitCode);
+  // A tab restored after a reload knows no platform: the instance list may.
+  const listed = useApp((s) => s.instances.find((i) => i.instanceId === tab.instanceId)?.platform);
+  const platform = tab.platform ?? listed;
+  const windows = platform === 'Windows';
+  const kind = windows ? ` · ${t('tabs.platform', { platform: t('platform.Windows') })}` : '';
   return (
-    <div className={`tab tab--session tab--${tab.state}`} data-state={tab.state} data-tab-id={tab.id}>
+    <div
+      className={`tab tab--session tab--${tab.state}`}
+      data-state={tab.state}
+      data-tab-id={tab.id}
+      data-platform={platform}
+    >
       <button
         type="button"
         role="tab"
         className="tab__main"
         aria-selected={selected}
-        title={`${tab.title} (${tab.instanceId}) · ${label}`}
+        title={`${tab.title} (${tab.instanceId})${kind} · ${label}`}
         onClick={onSelect}
         onAuxClick={(e) => {
           if (e.button === 1) void terminals?.store.getState().close(tab.id);
         }}
       >
         <span className={`tab__dot tab__dot--${tab.state}`} aria-hidden="true" />
-        <TerminalGlyph />
+        {windows ? <PlatformIcon platform="Windows" size={14} /> : <TerminalGlyph />}
         <span className="tab__title">{tab.title}</span>
         <span className="tab__state">{label}</span>
       </button>

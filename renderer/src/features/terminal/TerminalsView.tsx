@@ -17,7 +17,13 @@ import { TerminalPane } from './TerminalPane';
 
 /** What a connect needs from an instance row: the Name tag is the tab title. */
 export function targetOf(instance: Instance, profile: string, region: string): SessionTarget {
-  return { instanceId: instance.instanceId, title: instance.name ?? instance.instanceId, profile, region };
+  return {
+    instanceId: instance.instanceId,
+    title: instance.name ?? instance.instanceId,
+    profile,
+    region,
+    platform: instance.platform,
+  };
 }
 
 /** Runs a shortcut (from the keyboard or the menu). */
