@@ -261,6 +261,46 @@ describe('DataChannel: receiving', () => {
     expect(receivedText(received)).toBe('abcd');
   });
 
+  it('applies back-pressure to a slow reader: stops reading the socket when the buffer is full, drops nothing', async () => {
+    let reading = false;
+    // A peer that never resends: a message dropped unacked would be lost for good.
+    const { peer, channel, received } = await setup(
+      { resend: false },
+      {
+        maxBufferedBytes: 16 * 1024,
+        pingIntervalMs: 50,
+        pongTimeoutMs: 100,
+        resume: async () => ({ kind: 'token', token: 'token-2' }),
+      },
+      () => (reading ? 'accepted' : 'not-ready'),
+    );
+    const chunk = (i: number) => `${String(i).padStart(4, '0')} 日本語 `.padEnd(1000, '.') + '\n';
+    for (let i = 0; i < 200; i++) peer.sendOutput(PayloadType.Output, chunk(i));
+    // Typed while the reader is stalled: the agent acks it, we cannot read the ack yet, and must not resend it.
+    await channel.send(PayloadType.Output, text('typed'));
+    await peer.until(() => peer.delivered.length === 1);
+    await new Promise((r) => setTimeout(r, 600)); // several keepalive intervals, RTOs and resend ticks
+    expect(channel.stats.overflowDropped).toBe(0);
+    expect(channel.isReceivePaused).toBe(true);
+    // Memory stays bounded: the buffer limit plus at most what one socket read had already brought in.
+    expect(channel.bufferedBytes).toBeGreaterThanOrEqual(16 * 1024);
+    expect(channel.bufferedBytes).toBeLessThan(16 * 1024 + 80 * 1024);
+    expect(peer.acksReceived.length).toBeLessThan(200);
+    expect(channel.stats.resent).toBe(0);
+    expect(channel.state).toBe('open');
+    expect(peer.opens).toHaveLength(1);
+
+    reading = true;
+    channel.retryDelivery();
+    await peer.until(() => received.length === 200, 5000, 'everything delivered');
+    expect(receivedText(received)).toBe(Array.from({ length: 200 }, (_, i) => chunk(i)).join(''));
+    await peer.until(() => peer.acksReceived.length === 200 && channel.unackedCount === 0, 5000, 'acks both ways');
+    expect(channel.isReceivePaused).toBe(false);
+    expect(channel.stats.overflowDropped).toBe(0);
+    expect(channel.stats.resent).toBe(0);
+    expect(peer.opens).toHaveLength(1);
+  });
+
   it('drops malformed frames with a typed event and keeps working', async () => {
     const { peer, received, drops, channel } = await setup({ resend: false });
     const good = peer.nextOutput(PayloadType.Output, 'ok');

@@ -16,6 +16,11 @@
  *   re-acknowledges duplicates (the plugin drops them silently, so a lost ack made the agent resend forever);
  * - a handler that is not ready yet keeps its message in the buffer and gets it again on {@link retryDelivery};
  *   buffered messages go through the same handler as direct ones (no mis-routed handshake messages);
+ * - a slow reader gets back-pressure, not drops: when the buffer is full while the handler is not ready, the channel
+ *   stops reading the websocket (TCP holds the agent back; it loses nothing and has nothing to resend) until the
+ *   reader has taken half of it. Meanwhile acks for our own messages wait in the socket too, so no resends, no
+ *   keepalive verdicts and no RTT samples are taken while reading is paused. A buffer full of messages behind a gap
+ *   (a lost message) keeps reading, so the gap can fill; there, messages beyond the limit are dropped unacked;
  * - honours pause_publication/start_publication (the plugin ignores them): while paused nothing is transmitted;
  * - pings the websocket and treats a missing pong as a dead connection; a dropped socket triggers resume
  *   (ResumeSession token, same StreamUrl, all sequence state kept) with backoff and a bounded budget;
@@ -38,6 +43,10 @@ import {
 } from './message';
 import { ackPayload, parseAckSequence, parseChannelClosed } from './payloads';
 import { RoundTripEstimator } from './rto';
+
+/** Held messages allowed past the receive-buffer limit while reading pauses (what one socket read brings in). */
+const RECEIVE_SLACK_BYTES = 1024 * 1024;
+const RECEIVE_SLACK_MESSAGES = 1024;
 
 /** Reported to agents; at or above the current official plugin so agents pick their modern behaviour (§6.5). */
 export const CLIENT_VERSION = '1.2.779.0';
@@ -135,8 +144,8 @@ interface OutgoingEntry {
   /** -Infinity while never transmitted. */
   lastSent: number;
   firstSent: number;
-  /** Sent more than once: its ack gives no RTT sample (Karn). */
-  resent: boolean;
+  /** Its ack gives no RTT sample: it was sent more than once (Karn), or its ack waited behind our paused reading. */
+  unsampled: boolean;
   /** Order of its latest transmission among all transmissions. */
   txOrder: number;
 }
@@ -187,6 +196,10 @@ export class DataChannel implements Disposable {
   private readonly held = new Map<number, ClientMessage>();
   private heldBytes = 0;
   private stalled = false;
+  /** Reading the websocket is paused (a slow reader and a full buffer). */
+  private receivePaused = false;
+  private receivePausedAt = 0;
+  private receiveResumedAt = -Infinity;
   private handler: StreamHandler | undefined;
   private delivering = false;
 
@@ -217,6 +230,8 @@ export class DataChannel implements Disposable {
     duplicates: 0,
     buffered: 0,
     overflowDropped: 0,
+    /** Times reading the websocket was paused for a slow reader. */
+    receivePauses: 0,
     malformed: 0,
     reconnects: 0,
   };
@@ -282,6 +297,16 @@ export class DataChannel implements Disposable {
     return this.held.size;
   }
 
+  /** Payload bytes of held incoming messages (out of order, or waiting for a reader that is not ready). */
+  get bufferedBytes(): number {
+    return this.heldBytes;
+  }
+
+  /** True while reading the websocket is paused because a slow reader let the receive buffer fill. */
+  get isReceivePaused(): boolean {
+    return this.receivePaused;
+  }
+
   /** Sets the receiver of in-order stream messages (one at a time). */
   setStreamHandler(handler: StreamHandler | undefined): void {
     this.handler = handler;
@@ -339,6 +364,7 @@ export class DataChannel implements Disposable {
   retryDelivery(): void {
     this.stalled = false;
     this.drain();
+    this.updateReceivePause();
   }
 
   /** Ends the channel from our side. Idempotent. */
@@ -482,6 +508,7 @@ export class DataChannel implements Disposable {
     // The agent clears its pause after a reconnect; so do we.
     this.paused = false;
     this.setState({ state: 'open' });
+    this.updateReceivePause();
     this.startTimers();
     // Everything unacked may have died with the old socket (or was never sent): send it now, in order.
     const now = this.opts.now();
@@ -496,6 +523,7 @@ export class DataChannel implements Disposable {
     const ws = this.ws;
     this.ws = undefined;
     this.stopTimers();
+    this.receivePaused = false; // that socket's pause dies with it; the next one starts reading
     if (ws) {
       ws.removeAllListeners();
       ws.on('error', () => undefined);
@@ -533,7 +561,8 @@ export class DataChannel implements Disposable {
 
   private ping(): void {
     const ws = this.ws;
-    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    // While reading is paused a pong could not be read: no verdict on the link then.
+    if (!ws || ws.readyState !== WebSocket.OPEN || this.receivePaused) return;
     try {
       ws.ping(Buffer.from('keepalive'));
     } catch {
@@ -579,6 +608,7 @@ export class DataChannel implements Disposable {
     }
     this.window.clear();
     this.inFlightBytes = 0;
+    this.receivePaused = false;
     this.held.clear();
     this.heldBytes = 0;
     const err = new DataChannelClosedError(end);
@@ -625,7 +655,7 @@ export class DataChannel implements Disposable {
         bytes: q.payload.length,
         lastSent: now,
         firstSent: now,
-        resent: false,
+        unsampled: this.receivePaused,
         txOrder: 0,
       };
       this.window.set(seq, entry);
@@ -646,7 +676,7 @@ export class DataChannel implements Disposable {
     entry.txOrder = ++this.txCount;
     this.lastTransmitAt = now;
     if (isResend) {
-      entry.resent = true;
+      entry.unsampled = true;
       this.stats.resent++;
     } else {
       this.stats.sent++;
@@ -658,10 +688,11 @@ export class DataChannel implements Disposable {
    * stopped for an RTO. Never-transmitted messages (written while the socket was down) go whenever possible.
    */
   private resendTick(): void {
-    if (!this.canTransmit || this.window.size === 0) return;
+    // While reading is paused the acks wait unread in the socket: nothing looks lost then.
+    if (!this.canTransmit || this.window.size === 0 || this.receivePaused) return;
     const now = this.opts.now();
     const rto = this.rtt.rtoMs;
-    const acksStopped = now - Math.max(this.lastAckAt, this.lastTransmitAt) > rto;
+    const acksStopped = now - Math.max(this.lastAckAt, this.lastTransmitAt, this.receiveResumedAt) > rto;
     let budget = this.opts.maxResendBurst;
     let scanned = 0;
     for (const entry of this.window.values()) {
@@ -693,7 +724,7 @@ export class DataChannel implements Disposable {
     this.lastAckAt = now;
     if (entry.txOrder > this.highestAckedTx) this.highestAckedTx = entry.txOrder;
     // Karn: a resent message's ack is ambiguous, so it gives no sample.
-    if (!entry.resent && entry.lastSent !== -Infinity) this.rtt.addSample(now - entry.lastSent);
+    if (!entry.unsampled && entry.lastSent !== -Infinity) this.rtt.addSample(now - entry.lastSent);
     this.pump();
   }
 
@@ -800,19 +831,58 @@ export class DataChannel implements Disposable {
     if (seq === this.expected) this.drain();
   }
 
-  /** Keeps a message for later in-order delivery and acks it, if there is room; otherwise drops it unacked. */
+  private get receiveBufferFull(): boolean {
+    return this.held.size >= this.opts.maxBufferedMessages || this.heldBytes >= this.opts.maxBufferedBytes;
+  }
+
+  /**
+   * Keeps a message for later in-order delivery and acks it. The next expected message always has room. Past the
+   * limit, a stalled reader gets back-pressure (reading pauses; what the socket had already read is still kept, up
+   * to a hard cap); otherwise (messages behind a gap) the message is dropped unacked and the agent resends it later.
+   */
   private hold(m: ClientMessage): void {
-    if (
-      this.held.size >= this.opts.maxBufferedMessages ||
-      this.heldBytes + m.payload.length > this.opts.maxBufferedBytes
-    ) {
-      this.stats.overflowDropped++;
-      return; // no ack: the agent resends it later
+    const size = m.payload.length;
+    if (m.sequenceNumber !== this.expected) {
+      const hardCap =
+        this.held.size >= this.opts.maxBufferedMessages + RECEIVE_SLACK_MESSAGES ||
+        this.heldBytes + size > this.opts.maxBufferedBytes + RECEIVE_SLACK_BYTES;
+      if (hardCap || (this.receiveBufferFull && !this.stalled)) {
+        this.stats.overflowDropped++;
+        return; // no ack: the agent resends it later
+      }
     }
     this.held.set(m.sequenceNumber, m);
-    this.heldBytes += m.payload.length;
+    this.heldBytes += size;
     this.stats.buffered++;
     this.sendAck(m);
+    this.updateReceivePause();
+  }
+
+  /** Pauses reading the websocket while a stalled reader has a full buffer; resumes once it took half of it. */
+  private updateReceivePause(): void {
+    const ws = this.ws;
+    if (!ws || this.isFinished) return;
+    if (!this.receivePaused) {
+      if (!this.stalled || !this.receiveBufferFull) return;
+      this.receivePaused = true;
+      this.receivePausedAt = this.opts.now();
+      this.stats.receivePauses++;
+      ws.pause();
+      this.markAlive(); // a pong cannot be read now
+      // Acks for what is in flight now wait behind our pause: their round trips say nothing about the link.
+      for (const entry of this.window.values()) entry.unsampled = true;
+      return;
+    }
+    const belowHalf =
+      this.held.size <= this.opts.maxBufferedMessages / 2 && this.heldBytes <= this.opts.maxBufferedBytes / 2;
+    if (this.stalled && !belowHalf) return;
+    this.receivePaused = false;
+    const now = this.opts.now();
+    this.receiveResumedAt = now;
+    // The unacknowledged-data deadline does not run while we were not reading.
+    const pausedFor = now - this.receivePausedAt;
+    for (const entry of this.window.values()) entry.firstSent += pausedFor;
+    ws.resume();
   }
 
   private drain(): void {

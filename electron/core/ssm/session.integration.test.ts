@@ -253,6 +253,39 @@ describe('command sessions against the emulator', () => {
     await expectIntactTransfer(ids.plain!, 16 * 1024 * 1024);
   }, 120_000);
 
+  it('a paused reader holds the agent back (the channel stops reading) instead of dropping output', async () => {
+    const slowStarter = new SessionStarter({
+      clients,
+      channelOptions: { maxBufferedBytes: 256 * 1024, reconnect: { initialDelayMs: 20, maxAttempts: 6 } },
+    });
+    const session = await slowStarter.start({
+      profile: PROFILE,
+      region: REGION,
+      target: ids.plain!,
+      ...execRequest(randomOutput(4 * 1024 * 1024)),
+    });
+    open.add(session);
+    session.pauseOutput();
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    session.onDidOutput((b) => out.push(Buffer.from(b)));
+    session.onDidStdErr((b) => err.push(Buffer.from(b)));
+    const deadline = Date.now() + 15_000;
+    while (session.channelStats.receivePauses === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(session.channelStats.receivePauses).toBeGreaterThan(0);
+    expect(session.channelStats.overflowDropped).toBe(0);
+    expect(out).toHaveLength(0);
+    session.resumeOutput();
+    const end = await withTimeout(session.ended, 60_000, 'paused exec');
+    expect(end).toMatchObject({ kind: 'ended', exitCode: 0 });
+    const stdout = Buffer.concat(out);
+    expect(stdout.length).toBe(4 * 1024 * 1024);
+    expect(sha256(stdout)).toBe(Buffer.concat(err).toString('utf8').trim());
+    expect(session.channelStats.overflowDropped).toBe(0);
+  }, 90_000);
+
   it('exec with KMS encryption', async () => {
     const r = await exec(ids.kms!, 'echo secret; exit 7');
     expect(r.stdout.toString()).toBe('secret\n');

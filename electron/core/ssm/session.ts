@@ -232,7 +232,8 @@ export class ShellSession implements Disposable {
 
   /**
    * Flow control: while paused, output stays in the channel's bounded receive buffer (acknowledged, so the agent does
-   * not resend it); past that buffer the agent keeps it and resends later. Nothing is lost either way.
+   * not resend it); once that is full the channel stops reading the websocket, so the agent is held back by TCP.
+   * Nothing is lost either way.
    */
   pauseOutput(): void {
     this.outputPaused = true;
