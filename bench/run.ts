@@ -24,6 +24,11 @@ const BENCHMARKS: Record<string, Benchmark> = {
       'shell sessions (emulator pacing off and on): keystroke echo p50/p99, output MB/s, 1 MiB paste, CPU/MiB, memory/session',
     load: () => import('./shell'),
   },
+  tunnel: {
+    summary:
+      'port forwarding (fake agent, emulator pacing off and on): MB/s one stream each way and 8 streams, with and without the session pool, set-up ms, CPU/MiB',
+    load: () => import('./tunnel'),
+  },
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,12 +1,12 @@
 /**
  * Tunnel benchmark (client efficiency): MB/s through one TunnelManager tunnel for one TCP stream each way and for
- * 8 streams down, connection set-up time, and CPU seconds per MiB, for mux and basic sessions. The agent end is the
+ * 8 streams down (one session, and spread over a session pool), connection set-up time, and CPU seconds per MiB, for
+ * mux and basic sessions. The agent end is the
  * in-process fake port agent (no pacing), so the figures are what our client can do, with the fake's own cost
  * included in the CPU figure. Against the emulator (with its pacing) once it serves port sessions.
  *
- *   node --import tsx bench/tunnel.ts [--mib 64] [--variant mux|basic|both]
+ *   npm run bench -- tunnel [--mib 64] [--variant mux|basic|both] [--pool 8]
  *     [--against fake|emulator-pacing-off|emulator-pacing-on|all]
- *   (or `npm run bench -- tunnel …` once registered in bench/run.ts)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -36,27 +36,30 @@ export async function run(argv: string[]): Promise<unknown> {
       mib: { type: 'string', default: String(BENCH_TRANSFER_MIB) },
       variant: { type: 'string', default: 'both' },
       against: { type: 'string', default: 'all' },
+      pool: { type: 'string', default: '8' },
     },
     strict: true,
   });
   const mib = Number(values.mib);
+  const pool = Number(values.pool);
   const variants = values.variant === 'both' ? ['mux', 'basic'] : [values.variant!];
   const against = values.against === 'all' ? ['fake', 'emulator-pacing-off', 'emulator-pacing-on'] : [values.against!];
   const results: Record<string, unknown> = {};
   for (const a of against) {
     const r: Record<string, unknown> = {};
-    for (const v of variants) r[v] = await runAgainst(a, v === 'basic' ? '3.0.100.0' : '3.3.1142.0', mib);
+    for (const v of variants) r[v] = await runAgainst(a, v === 'basic' ? '3.0.100.0' : '3.3.1142.0', mib, pool);
     results[a] = r;
   }
   return {
     note: 'fake = in-process fake port agent (its CPU counts in cpuSecondsPerMiB); emulator = separate process',
     mibPerTransfer: mib,
+    poolSize: pool,
     officialPluginUploadMBps: 1,
     ...results,
   };
 }
 
-async function runAgainst(against: string, agentVersion: string, mib: number): Promise<unknown> {
+async function runAgainst(against: string, agentVersion: string, mib: number, pool: number): Promise<unknown> {
   const h = await new TunnelHarness().start();
   let emulator: ChildProcess | undefined;
   let tmp = '';
@@ -103,7 +106,7 @@ async function runAgainst(against: string, agentVersion: string, mib: number): P
       dispose = () => clients.dispose();
       open = portSessionOpener(new SessionStarter({ clients }));
     }
-    return await measure(open, target, local, mib);
+    return await measure(open, target, local, mib, pool);
   } finally {
     dispose();
     await h.close();
@@ -163,7 +166,13 @@ function startEmulator(fleetPath: string, pacing: boolean): Promise<{ child: Chi
   });
 }
 
-async function measure(open: OpenPortSession, targetId: string, local: LocalServers, mib: number): Promise<unknown> {
+async function measure(
+  open: OpenPortSession,
+  targetId: string,
+  local: LocalServers,
+  mib: number,
+  pool: number,
+): Promise<unknown> {
   const manager = new TunnelManager({ openPortSession: open });
   const target = { profile: 'bench', region: 'us-east-1', target: targetId };
   const bytes = mib * 1024 * 1024;
@@ -203,6 +212,14 @@ async function measure(open: OpenPortSession, targetId: string, local: LocalServ
       : [];
     const eightSeconds = (performance.now() - t2) / 1000;
 
+    // 8 streams down spread over a session pool (basic works too: each member carries one connection at a time)
+    const poolTunnel = await manager.start({ ...target, remotePort: REMOTE.source, poolSize: pool });
+    const t3 = performance.now();
+    const pooled = await Promise.all(Array.from({ length: 8 }, () => readAll(poolTunnel.localPort, per)));
+    const pooledSeconds = (performance.now() - t3) / 1000;
+    const poolStats = manager.get(poolTunnel.id)!;
+    await manager.stop(poolTunnel.id);
+
     // connection set-up: connect + first echoed byte
     const setups: number[] = [];
     for (let i = 0; i < 20; i++) {
@@ -220,13 +237,21 @@ async function measure(open: OpenPortSession, targetId: string, local: LocalServ
       uploadMBps: round(bytes / 1e6 / upSeconds),
       downloadMBps: round(bytes / 1e6 / downSeconds),
       eightStreamDownloadMBps: isMux ? round((per * 8) / 1e6 / eightSeconds) : null,
+      pool: {
+        size: poolStats.poolSize,
+        members: poolStats.poolMembers,
+        eightStreamDownloadMBps: round((per * 8) / 1e6 / pooledSeconds),
+        vsOneSessionEightStreams: isMux ? round(eightSeconds / pooledSeconds, 2) : null,
+        vsOneSessionOneStream: round((per * 8) / pooledSeconds / (bytes / downSeconds), 2),
+      },
       setupMsP50: round(setups[10]!),
       setupMsP99: round(setups[19]!),
       cpuSecondsPerMiB: round((cpu.user + cpu.system) / 1e6 / (2 * mib), 4),
       sha256Match:
         sinkResult.hash === digest &&
         sha(down) === digest &&
-        streams.every((x) => sha(x.subarray(0, per)) === sha(payload.subarray(0, per))),
+        streams.every((x) => sha(x.subarray(0, per)) === sha(payload.subarray(0, per))) &&
+        pooled.every((x) => sha(x.subarray(0, per)) === sha(payload.subarray(0, per))),
       uploadVsOfficial: round(bytes / 1e6 / upSeconds / 1),
     };
   } finally {

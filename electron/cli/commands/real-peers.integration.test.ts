@@ -14,6 +14,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FleetFileInput } from '../../../emulator/fleet/schema';
 import { createEmulator, type Emulator } from '../../../emulator/server';
 import { sessionsPlugin } from '../../../emulator/sessions/install';
 
@@ -156,9 +157,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'xrdp.ini'), ini);
   await daemon('/usr/sbin/xrdp', ['--nodaemon', '--config', join(dir, 'xrdp.ini')], rdpPort);
 
-  const demo = JSON.parse(readFileSync(join(ROOT, 'emulator/fleets/demo.json'), 'utf8')) as {
-    instances: { id: string; ports?: Record<string, number> }[];
-  };
+  const demo = JSON.parse(readFileSync(join(ROOT, 'emulator/fleets/demo.json'), 'utf8')) as FleetFileInput;
   for (const instance of demo.instances) {
     if (instance.id === LINUX.id) instance.ports = { '22': sshPort };
     if (instance.id === WINDOWS.id) instance.ports = { '3389': rdpPort };
