@@ -344,7 +344,7 @@ test.describe('shell tabs', () => {
     await page.reload();
     await expect.poll(() => page.evaluate('window.__portholeTerminals.restored()')).toBe(true);
     const restored = (await tabs(page)).find((t) => t.sessionId === tab.sessionId)!;
-    await page.getByRole('tab', { name: /api-prod-1/ }).click();
+    await page.locator(`.tab--session[data-tab-id="${restored.id}"] [role="tab"]`).click();
     expect(await page.evaluate(`window.__portholeTerminals.options(${JSON.stringify(restored.id)})`)).toMatchObject({
       fontSize: 20,
       scrollback: 200,
