@@ -46,6 +46,11 @@ import { Fleet } from './fleet/fleet';
 import { generateFleet } from './fleet/generate';
 import type { FleetFileInput } from './fleet/schema';
 import { createEc2Operations, unknownEc2Action } from './services/ec2';
+import { createEc2NetworkOperations } from './services/ec2-network';
+import { createIamOperations, IAM_NS, IAM_VERSION, unknownIamAction } from './services/iam';
+import { getDocument } from './services/ssm-document';
+import { authorize } from './iam/authorize';
+import { IamModel } from './iam/model';
 import { createSsmOperations } from './services/ssm';
 import { createSsoService, type RestRequest, type SsoOptions, type SsoService } from './services/sso';
 import {
@@ -144,7 +149,13 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /** X-Amz-Target prefix -> the SigV4 service name that endpoint signs with. */
 const TARGET_SERVICES: Record<string, string> = { AmazonSSM: 'ssm', TrentService: 'kms' };
-const SERVICE_PROTOCOLS: Record<string, Protocol> = { ssm: 'json', kms: 'json', ec2: 'ec2', sts: 'query' };
+const SERVICE_PROTOCOLS: Record<string, Protocol> = {
+  ssm: 'json',
+  kms: 'json',
+  ec2: 'ec2',
+  sts: 'query',
+  iam: 'query',
+};
 
 async function resolveFleet(options: EmulatorOptions): Promise<Fleet> {
   if (options.generate !== undefined)
@@ -216,6 +227,13 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   for (const input of options.credentials ?? [{ accessKeyId: 'test', secretAccessKey: 'test' }]) {
     credentials.set(input.accessKeyId, toCredential(input, fleet));
   }
+  // IAM users of the fleet with access keys (e.g. the demo's `limited` caller) are accepted as those users.
+  for (const user of IamModel.of(fleet).allUsers()) {
+    for (const key of user.accessKeys) {
+      if (!credentials.has(key.accessKeyId))
+        credentials.set(key.accessKeyId, toCredential({ ...key, arn: user.arn, userId: user.id }, fleet));
+    }
+  }
   const now = options.now ?? (() => new Date());
   const maxSkewMs = options.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
   const tokens = new PageTokens();
@@ -230,8 +248,10 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const restRoutes = new Map<string, (req: RestRequest) => RenderedResponse>();
 
   const jsonOperations = new Map<string, JsonOperation>(Object.entries(createSsmOperations(tokens)));
+  jsonOperations.set('AmazonSSM.GetDocument', getDocument);
   const queryOperations: Record<string, Map<string, QueryOperation>> = {
-    ec2: new Map(Object.entries(createEc2Operations(tokens))),
+    ec2: new Map(Object.entries({ ...createEc2Operations(tokens), ...createEc2NetworkOperations(tokens) })),
+    iam: new Map(Object.entries(createIamOperations(tokens))),
     sts: new Map(Object.entries(createStsOperations({ roles: options.roles ?? [], issue }))),
   };
   const upgrades = new Map<string, UpgradeHandler>();
@@ -266,7 +286,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
         ms: performance.now() - started,
       });
     };
-    const fail = (error: AwsError) => finish(renderError(protocol, error, requestId), error.code);
+    const fail = (error: AwsError) =>
+      finish(renderError(protocol, error, requestId, service === 'iam' ? IAM_NS : undefined), error.code);
 
     try {
       const body = await readBody(req);
@@ -281,6 +302,10 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
         // Unsigned Query requests carry no scope: tell STS from EC2 by the API version.
         if (!scope && params.get('Version') === '2011-06-15') {
           service = 'sts';
+          protocol = 'query';
+        }
+        if (!scope && params.get('Version') === IAM_VERSION) {
+          service = 'iam';
           protocol = 'query';
         }
       }
@@ -340,6 +365,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
         if (typeof input !== 'object' || input === null || Array.isArray(input)) {
           throw new AwsError('SerializationException', 'Start of list found where not expected');
         }
+        const refused = authorize({ protocol, service, operation, input: input as Record<string, unknown> }, ctx);
+        if (refused) throw refused;
         const output = await handler(input as Record<string, unknown>, ctx);
         return finish({
           status: 200,
@@ -351,8 +378,14 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       const ops = queryOperations[service]!;
       const handler = ops.get(operation);
       if (!handler) {
-        throw service === 'sts' ? unknownStsAction(operation, params!.get('Version')) : unknownEc2Action(operation);
+        throw service === 'sts'
+          ? unknownStsAction(operation, params!.get('Version'))
+          : service === 'iam'
+            ? unknownIamAction(operation)
+            : unknownEc2Action(operation);
       }
+      const refused = authorize({ protocol, service, operation, params: params! }, ctx);
+      if (refused) throw refused;
       const xml = handler(params!, ctx);
       return finish({
         status: 200,

@@ -8,7 +8,7 @@ describe('demo fleet', () => {
     const fleet = await Fleet.load(DEFAULT_FLEET_PATH);
     const all = fleet.instances;
     expect(all.length).toBeGreaterThanOrEqual(12);
-    expect(fleet.regions()).toEqual(['ap-northeast-1', 'us-east-1']);
+    expect(fleet.regions()).toEqual(['ap-northeast-1', 'eu-central-1', 'eu-north-1', 'us-east-1']);
     expect(all.some((i) => i.platformType === 'Windows' && i.managed)).toBe(true);
     expect(all.some((i) => i.hybrid && i.id.startsWith('mi-'))).toBe(true);
     expect(all.some((i) => i.pingStatus === 'ConnectionLost')).toBe(true);

@@ -184,6 +184,8 @@ export class Fleet {
   /** Remote host map for port sessions (fleet file `hosts`). */
   readonly hosts: Readonly<Record<string, string>>;
   readonly instances: readonly FleetInstance[];
+  /** The validated fleet file (network, IAM and preference sections are read by the doctor's services). */
+  readonly source: FleetFile;
   private readonly byId = new Map<string, FleetInstance>();
   private readonly ssmIndex = new Map<string, FleetInstance[]>();
   private readonly ec2Index = new Map<string, FleetInstance[]>();
@@ -195,6 +197,7 @@ export class Fleet {
     this.accountId = file.accountId;
     this.latestAgentVersion = file.latestAgentVersion;
     this.hosts = file.hosts ?? {};
+    this.source = file;
     this.instances = file.instances.map((spec) => toInstance(spec, file, loadedAt));
     for (const instance of this.instances) {
       this.byId.set(instance.id, instance);

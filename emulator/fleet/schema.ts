@@ -116,6 +116,164 @@ export const FleetInstanceSpecSchema = z
 
 export type FleetInstanceSpec = z.infer<typeof FleetInstanceSpecSchema>;
 
+/** Doctor (issue 7): a security group rule. Protocol `-1` means all traffic (no ports). */
+export const SecurityGroupRuleSchema = z.object({
+  protocol: z.enum(['-1', 'tcp', 'udp', 'icmp']).default('-1'),
+  fromPort: z.number().int().min(-1).max(65535).optional(),
+  toPort: z.number().int().min(-1).max(65535).optional(),
+  cidrs: z.array(z.string()).default([]),
+  groupIds: z.array(z.string()).default([]),
+});
+export type SecurityGroupRule = z.infer<typeof SecurityGroupRuleSchema>;
+
+/**
+ * Doctor (issue 7): the VPC side of the fleet. VPCs (and subnets) that instances use but this section does not
+ * describe are served as healthy defaults: DNS support and host names on, a main route table with 0.0.0.0/0 to an
+ * internet gateway, a default security group allowing all outbound traffic. See emulator/services/ec2-network.ts.
+ */
+export const NetworkFileSchema = z.object({
+  vpcs: z
+    .array(
+      z.object({
+        id: z.string().regex(/^vpc-[0-9a-f]+$/),
+        region,
+        cidr: z.string(),
+        enableDnsSupport: z.boolean().default(true),
+        enableDnsHostnames: z.boolean().default(true),
+        /** The internet gateway attached to the VPC, if any. */
+        internetGatewayId: z
+          .string()
+          .regex(/^igw-[0-9a-f]+$/)
+          .optional(),
+        tags: TagsSchema.default({}),
+      }),
+    )
+    .default([]),
+  subnets: z
+    .array(
+      z.object({
+        id: z.string().regex(/^subnet-[0-9a-f]+$/),
+        vpcId: z.string(),
+        cidr: z.string(),
+        availabilityZone: z.string().optional(),
+        /** Explicit route table association; the VPC's main route table otherwise. */
+        routeTableId: z.string().optional(),
+        tags: TagsSchema.default({}),
+      }),
+    )
+    .default([]),
+  routeTables: z
+    .array(
+      z.object({
+        id: z.string().regex(/^rtb-[0-9a-f]+$/),
+        vpcId: z.string(),
+        main: z.boolean().default(false),
+        /** Besides the implicit `local` route: destination CIDR -> igw-/nat-/pcx-/vgw-/tgw- target. */
+        routes: z
+          .array(
+            z.object({
+              destination: z.string(),
+              target: z.string().regex(/^(igw|nat|pcx|vgw|tgw|eni)-[0-9a-f]+$/),
+              state: z.enum(['active', 'blackhole']).default('active'),
+            }),
+          )
+          .default([]),
+        tags: TagsSchema.default({}),
+      }),
+    )
+    .default([]),
+  vpcEndpoints: z
+    .array(
+      z.object({
+        id: z.string().regex(/^vpce-[0-9a-f]+$/),
+        vpcId: z.string(),
+        /** Short name (`ssm`, `ssmmessages`, `ec2messages`, `kms`, `logs`, `s3`) or a full service name. */
+        service: z.string(),
+        type: z.enum(['Interface', 'Gateway']).default('Interface'),
+        privateDnsEnabled: z.boolean().default(true),
+        securityGroupIds: z.array(z.string()).default([]),
+        subnetIds: z.array(z.string()).default([]),
+        state: z.enum(['available', 'pending', 'deleting', 'failed', 'rejected']).default('available'),
+      }),
+    )
+    .default([]),
+  securityGroups: z
+    .array(
+      z.object({
+        id: z.string().regex(/^sg-[0-9a-f]+$/),
+        vpcId: z.string(),
+        name: z.string(),
+        description: z.string().default(''),
+        ingress: z.array(SecurityGroupRuleSchema).default([]),
+        egress: z.array(SecurityGroupRuleSchema).default([]),
+      }),
+    )
+    .default([]),
+});
+export type NetworkFile = z.infer<typeof NetworkFileSchema>;
+
+const PolicyDocumentInput = z.record(z.string(), z.unknown());
+
+/**
+ * Doctor (issue 7): IAM as the emulator serves it (GetInstanceProfile, ListAttachedRolePolicies,
+ * SimulatePrincipalPolicy) and enforces it: a caller whose user or role is listed here is authorized by its
+ * policies (emulator/iam/authorize.ts); callers not listed are unrestricted, as before.
+ * Attached policies are ARNs of customer managed policies here or AWS managed policies (emulator/iam/managed.ts).
+ */
+export const IamFileSchema = z.object({
+  managedPolicies: z
+    .array(z.object({ name: z.string(), description: z.string().optional(), document: PolicyDocumentInput }))
+    .default([]),
+  roles: z
+    .array(
+      z.object({
+        name: z.string().regex(/^[\w+=,.@-]{1,64}$/),
+        attachedPolicies: z.array(z.string()).default([]),
+        inlinePolicies: z.record(z.string(), PolicyDocumentInput).default({}),
+      }),
+    )
+    .default([]),
+  instanceProfiles: z
+    .array(z.object({ name: z.string().regex(/^[\w+=,.@-]{1,128}$/), roles: z.array(z.string()).max(1).default([]) }))
+    .default([]),
+  users: z
+    .array(
+      z.object({
+        name: z.string().regex(/^[\w+=,.@-]{1,64}$/),
+        /** Extra credentials the emulator accepts, acting as this user. */
+        accessKeys: z
+          .array(z.object({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1) }))
+          .default([]),
+        attachedPolicies: z.array(z.string()).default([]),
+        inlinePolicies: z.record(z.string(), PolicyDocumentInput).default({}),
+      }),
+    )
+    .default([]),
+});
+export type IamFile = z.infer<typeof IamFileSchema>;
+
+/**
+ * Doctor (issue 7): Session Manager preferences per region, served as the `SSM-SessionManagerRunShell` document's
+ * inputs (GetDocument). A region without an entry has no preferences document (AWS creates it on first save).
+ */
+export const RegionPreferencesSchema = z.object({
+  s3BucketName: z.string().default(''),
+  s3KeyPrefix: z.string().default(''),
+  s3EncryptionEnabled: z.boolean().default(true),
+  cloudWatchLogGroupName: z.string().default(''),
+  cloudWatchEncryptionEnabled: z.boolean().default(true),
+  cloudWatchStreamingEnabled: z.boolean().default(true),
+  kmsKeyId: z.string().default(''),
+  runAsEnabled: z.boolean().default(false),
+  runAsDefaultUser: z.string().default(''),
+  idleSessionTimeout: z.string().default('20'),
+  maxSessionDuration: z.string().default(''),
+  shellProfile: z
+    .object({ windows: z.string().default(''), linux: z.string().default('') })
+    .default({ windows: '', linux: '' }),
+});
+export type RegionPreferences = z.infer<typeof RegionPreferencesSchema>;
+
 export const FleetFileSchema = z
   .object({
     /** Account the instances belong to unless an instance says otherwise. */
@@ -132,6 +290,12 @@ export const FleetFileSchema = z
         z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._\-:]+)(:\d{1,5})?$/, 'must be address[:port]'),
       )
       .optional(),
+    /** Doctor (issue 7): VPCs, subnets, route tables, VPC endpoints, security groups. */
+    network: NetworkFileSchema.optional(),
+    /** Doctor (issue 7): instance profiles, roles, policies, users (callers' permissions). */
+    iam: IamFileSchema.optional(),
+    /** Doctor (issue 7): region -> Session Manager preferences (the SSM-SessionManagerRunShell document). */
+    sessionManagerPreferences: z.record(region, RegionPreferencesSchema).optional(),
     instances: z.array(FleetInstanceSpecSchema),
   })
   .superRefine((file, ctx) => {
