@@ -8,6 +8,7 @@ import { appMessages } from './messages/app';
 import { awsMessages } from './messages/aws';
 import { cliMessages } from './messages/cli';
 import { errorMessages } from './messages/errors';
+import { fleetMessages } from './messages/fleet';
 import { hostMessages } from './messages/host';
 import { queryMessages } from './messages/query';
 import { terminalMessages } from './messages/terminal';
@@ -28,6 +29,7 @@ const modules = [
   hostMessages,
   terminalMessages,
   queryMessages,
+  fleetMessages,
 ] as const;
 
 type KeysOf<M> = M extends MessageModule<infer K> ? K : never;

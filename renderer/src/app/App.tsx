@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { Locale } from '../../../shared/i18n/catalog';
+import { AuthDialogs } from '../features/auth/AuthDialogs';
 import { InstancesView } from '../features/instances/InstancesView';
 import { TabBar } from '../features/terminal/TabBar';
 import { TerminalsView, useShortcuts } from '../features/terminal/TerminalsView';
@@ -46,6 +47,7 @@ function Shell() {
         <TerminalsView theme={theme} />
       </main>
       <StatusBar />
+      <AuthDialogs />
     </div>
   );
 }

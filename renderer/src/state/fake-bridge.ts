@@ -1,7 +1,9 @@
 /* A scripted PortholeBridge for renderer tests: answers invoke channels from per-channel handlers and records calls. */
 import type { Result } from '../../../shared/errors';
 import type { PortholeBridge } from '../../../shared/ipc/bridge';
-import type { InvokeChannel, InvokeRequest, InvokeResponse } from '../../../shared/ipc/contract';
+import type { EventPayload } from '../../../shared/ipc/bridge';
+import type { EventChannel, InvokeChannel, InvokeRequest, InvokeResponse } from '../../../shared/ipc/contract';
+import type { FleetSource, SourceStatus } from '../../../shared/model/fleet';
 import type { Instance } from '../../../shared/model/instance';
 
 export type Handler<C extends InvokeChannel> = (
@@ -14,10 +16,13 @@ export interface FakeBridge extends PortholeBridge {
   readonly calls: { channel: InvokeChannel; request: unknown }[];
   callsTo(channel: InvokeChannel): unknown[];
   handlers: Handlers;
+  /** Delivers a host event to the renderer's listeners. */
+  emit<C extends EventChannel>(channel: C, payload: EventPayload<C>): void;
 }
 
 export function createFakeBridge(handlers: Handlers): FakeBridge {
   const calls: FakeBridge['calls'] = [];
+  const listeners = new Map<string, Set<(payload: never) => void>>();
   const bridge: FakeBridge = {
     calls,
     handlers,
@@ -30,8 +35,15 @@ export function createFakeBridge(handlers: Handlers): FakeBridge {
       return handler(request);
     },
     send() {},
-    on() {
-      return () => {};
+    on(channel, listener) {
+      let set = listeners.get(channel);
+      if (!set) listeners.set(channel, (set = new Set()));
+      const entry = listener as (payload: never) => void;
+      set.add(entry);
+      return () => void set.delete(entry);
+    },
+    emit(channel, payload) {
+      for (const listener of listeners.get(channel) ?? []) (listener as (p: typeof payload) => void)(payload);
     },
   };
   return bridge;
@@ -117,5 +129,38 @@ export function demoHandlers(fleets: Record<string, Instance[]>): Handlers {
       ok: true,
       value: { instances: fleets[region] ?? [], fetchedAt: '2026-01-02T03:04:05.000Z' },
     }),
+    'fleet.list': ({ sources }) => ({ ok: true, value: fleetAnswer(fleets, sources) }),
+    'fleet.cached': () => ({ ok: true, value: { instances: [], sources: [] } }),
+    'auth.mfaPrompts': () => ({ ok: true, value: { prompts: [] } }),
   };
+}
+
+/**
+ * A fleet.list answer: each source's rows from `fleets[region]` (with that source's profile), or the error
+ * `failing` gives for it.
+ */
+export function fleetAnswer(
+  fleets: Record<string, Instance[]>,
+  sources: readonly FleetSource[],
+  failing: (source: FleetSource) => SourceStatus['error'] | undefined = () => undefined,
+): InvokeResponse<'fleet.list'> {
+  const instances: Instance[] = [];
+  const statuses: SourceStatus[] = [];
+  for (const source of sources) {
+    const error = failing(source);
+    if (error) {
+      statuses.push({ ...source, state: 'error', count: 0, error });
+      continue;
+    }
+    const rows = (fleets[source.region] ?? []).map((i) => ({ ...i, profile: source.profile }));
+    instances.push(...rows);
+    statuses.push({
+      ...source,
+      state: 'ok',
+      count: rows.length,
+      fetchedAt: '2026-01-02T03:04:05.000Z',
+      accountId: '123456789012',
+    });
+  }
+  return { instances, sources: statuses };
 }

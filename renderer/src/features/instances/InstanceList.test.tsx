@@ -4,7 +4,7 @@ import type { Result } from '../../../../shared/errors';
 import type { Locale } from '../../../../shared/i18n/catalog';
 import type { InvokeResponse } from '../../../../shared/ipc/contract';
 import { App } from '../../app/App';
-import { createFakeBridge, demoHandlers, sampleFleet, type FakeBridge } from '../../state/fake-bridge';
+import { createFakeBridge, demoHandlers, fleetAnswer, sampleFleet, type FakeBridge } from '../../state/fake-bridge';
 import { createAppStore, THEME_STORAGE_KEY } from '../../state/store';
 
 afterEach(() => {
@@ -63,19 +63,20 @@ describe('instance list', () => {
     expect(within(unmanaged).getByText('Not managed')).toBeTruthy();
     expect(within(table).getByRole('row', { name: /ウェブサーバー東京/ }).textContent).toContain('決済');
 
-    // The profile's own region was used, and the pickers show the choices.
-    expect(bridge.callsTo('inventory.list')).toEqual([{ profile: 'demo', region: 'us-east-1' }]);
+    // The profile's own region was used (cache first, then the listing), and the pickers show the choices.
+    expect(bridge.callsTo('fleet.cached')).toEqual([{ sources: [{ profile: 'demo', region: 'us-east-1' }] }]);
+    expect(bridge.callsTo('fleet.list')).toEqual([{ sources: [{ profile: 'demo', region: 'us-east-1' }] }]);
     expect((screen.getByLabelText('Profile') as HTMLSelectElement).value).toBe('demo');
     expect((screen.getByLabelText('Region') as HTMLSelectElement).value).toBe('us-east-1');
     expect(screen.getByText('Endpoint 127.0.0.1:4566')).toBeTruthy();
   });
 
-  it('filters by the search box, in English and Japanese, and says how many are shown', async () => {
+  it('filters by the query box, in English and Japanese, and says how many are shown', async () => {
     renderApp(createFakeBridge(demoHandlers({ 'us-east-1': sampleFleet() })));
     const table = await grid();
     const search = screen.getByRole('searchbox', { name: 'Search instances' });
 
-    fireEvent.change(search, { target: { value: 'PROD' } });
+    fireEvent.change(search, { target: { value: 'tag:Environment=PROD' } });
     await waitFor(() => expect(rowNames(table)).toEqual(['web-prod-1', 'ad-dc-1']));
     expect(screen.getByText('2 of 4 shown')).toBeTruthy();
 
@@ -83,8 +84,16 @@ describe('instance list', () => {
     await waitFor(() => expect(rowNames(table)).toEqual(['ウェブサーバー東京']));
     expect(screen.getByText('1 of 4 shown')).toBeTruthy();
 
-    fireEvent.change(search, { target: { value: 'チーム=決済' } });
+    fireEvent.change(search, { target: { value: 'tag:チーム=決済' } });
     await waitFor(() => expect(rowNames(table)).toEqual(['ウェブサーバー東京']));
+
+    // Negation; and a bad term is explained while the rest still filters.
+    fireEvent.change(search, { target: { value: '-tag:Environment=prod,dev' } });
+    await waitFor(() => expect(rowNames(table)).toEqual(['ウェブサーバー東京']));
+    fireEvent.change(search, { target: { value: 'ping:offline platform:windows' } });
+    await waitFor(() => expect(rowNames(table)).toEqual(['ad-dc-1']));
+    expect(search.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText(/"offline" is not a ping value/)).toBeTruthy();
 
     fireEvent.change(search, { target: { value: 'no-such-host' } });
     expect(await screen.findByText('No instances match “no-such-host”')).toBeTruthy();
@@ -98,12 +107,14 @@ describe('instance list', () => {
 
   it('shows the catalog message and hint for an error code, and Retry asks again', async () => {
     const bridge = createFakeBridge(demoHandlers({ 'us-east-1': sampleFleet() }));
-    const working = bridge.handlers['inventory.list']!;
-    bridge.handlers['inventory.list'] = () => ({
-      ok: false,
-      code: 'AWS_AUTH_FAILED',
-      message: 'The security token included in the request is invalid.',
-      params: { profile: 'demo' },
+    const working = bridge.handlers['fleet.list']!;
+    bridge.handlers['fleet.list'] = ({ sources }) => ({
+      ok: true,
+      value: fleetAnswer({}, sources, () => ({
+        code: 'AWS_AUTH_FAILED',
+        message: 'The security token included in the request is invalid.',
+        params: { profile: 'demo' },
+      })),
     });
     renderApp(bridge);
 
@@ -116,25 +127,25 @@ describe('instance list', () => {
     ).toBeTruthy();
     expect(within(alert).getByText(/Choose another profile, or fix the keys/)).toBeTruthy();
     expect(within(alert).getByText('Error code AWS_AUTH_FAILED')).toBeTruthy();
-    expect(bridge.callsTo('inventory.list')).toHaveLength(1);
+    expect(bridge.callsTo('fleet.list')).toHaveLength(1);
 
-    bridge.handlers['inventory.list'] = working;
+    bridge.handlers['fleet.list'] = working;
     fireEvent.click(within(alert).getByRole('button', { name: 'Retry' }));
     expect(rowNames(await grid())).toHaveLength(4);
-    expect(bridge.callsTo('inventory.list')).toHaveLength(2);
+    expect(bridge.callsTo('fleet.list')).toHaveLength(2);
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
   it('falls back to the host’s English text for a code the catalog does not know, and survives a broken bridge', async () => {
     const bridge = createFakeBridge(demoHandlers({}));
-    bridge.handlers['inventory.list'] = () =>
+    bridge.handlers['fleet.list'] = () =>
       ({ ok: false, code: 'SOMETHING_NEW', message: 'A brand-new failure.' }) as unknown as Result<
-        InvokeResponse<'inventory.list'>
+        InvokeResponse<'fleet.list'>
       >;
     renderApp(bridge);
     expect(await screen.findByText('A brand-new failure.')).toBeTruthy();
 
-    bridge.handlers['inventory.list'] = () => Promise.reject(new Error('socket closed'));
+    bridge.handlers['fleet.list'] = () => Promise.reject(new Error('socket closed'));
     fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
     expect(await screen.findByText('Something went wrong inside Porthole: socket closed')).toBeTruthy();
   });
@@ -150,19 +161,19 @@ describe('instance list', () => {
 
   it('switching region loads that region, and a late answer for the old region is dropped', async () => {
     const bridge = createFakeBridge(demoHandlers({ 'us-east-1': sampleFleet(), 'ap-northeast-1': tokyoFleet() }));
-    const slow = deferred<Result<InvokeResponse<'inventory.list'>>>();
-    const normal = bridge.handlers['inventory.list']!;
+    const slow = deferred<Result<InvokeResponse<'fleet.list'>>>();
+    const normal = bridge.handlers['fleet.list']!;
     renderApp(bridge);
     await grid();
     await waitFor(() => expect(screen.getByRole('option', { name: 'ap-northeast-1' })).toBeTruthy());
 
     // us-east-1 answers slowly on refresh; the user moves to Tokyo meanwhile.
-    bridge.handlers['inventory.list'] = (req) => (req.region === 'us-east-1' ? slow.promise : normal(req));
+    bridge.handlers['fleet.list'] = (req) => (req.sources[0]?.region === 'us-east-1' ? slow.promise : normal(req));
     fireEvent.click(screen.getByRole('button', { name: 'Refresh' }));
     fireEvent.change(screen.getByLabelText('Region'), { target: { value: 'ap-northeast-1' } });
     await waitFor(async () => expect(rowNames(await grid())).toEqual(['tokyo-1', 'tokyo-2']));
 
-    await act(async () => slow.resolve(await normal({ profile: 'demo', region: 'us-east-1' })));
+    await act(async () => slow.resolve(await normal({ sources: [{ profile: 'demo', region: 'us-east-1' }] })));
     expect(rowNames(await grid())).toEqual(['tokyo-1', 'tokyo-2']);
     expect(screen.getByText('2 instances')).toBeTruthy();
   });
@@ -196,11 +207,13 @@ describe('instance list', () => {
     expect(within(table).getByText('接続切断')).toBeTruthy();
     expect(screen.getByText('4 台のインスタンス')).toBeTruthy();
 
-    bridge.handlers['inventory.list'] = () => ({
-      ok: false,
-      code: 'AWS_NETWORK',
-      message: 'connect ECONNREFUSED',
-      params: { endpoint: 'http://127.0.0.1:1' },
+    bridge.handlers['fleet.list'] = ({ sources }) => ({
+      ok: true,
+      value: fleetAnswer({}, sources, () => ({
+        code: 'AWS_NETWORK',
+        message: 'connect ECONNREFUSED',
+        params: { endpoint: 'http://127.0.0.1:1' },
+      })),
     });
     fireEvent.click(screen.getByRole('button', { name: '更新' }));
     const alert = await screen.findByRole('alert');
@@ -233,7 +246,7 @@ describe('instance list', () => {
     });
     renderApp(bridge);
     expect(await screen.findByRole('heading', { name: 'No AWS profiles found' })).toBeTruthy();
-    expect(bridge.callsTo('inventory.list')).toHaveLength(0);
+    expect(bridge.callsTo('fleet.list')).toHaveLength(0);
 
     bridge.handlers['profiles.list'] = () => ({
       ok: false,

@@ -109,11 +109,14 @@ export function ErrorState({
   error,
   context,
   onRetry,
+  action,
 }: {
   title: MessageKey;
   error: ErrorValue;
   context: Readonly<Record<string, string>>;
   onRetry(): void;
+  /** A way out besides Retry (e.g. Sign in for an SSO profile). */
+  action?: ReactNode;
 }) {
   const t = useT();
   const { message, hint } = errorText(t, error, context);
@@ -123,7 +126,8 @@ export function ErrorState({
       <p className="state__text">{message}</p>
       <p className="state__hint">{hint}</p>
       <div className="state__actions">
-        <Button variant="primary" icon={<RefreshIcon />} onClick={onRetry}>
+        {action}
+        <Button variant={action ? 'secondary' : 'primary'} icon={<RefreshIcon />} onClick={onRetry}>
           {t('action.retry')}
         </Button>
         <code className="state__code">{t('failure.code', { code: error.code })}</code>

@@ -1,6 +1,16 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type RefObject,
+} from 'react';
 import type { Instance } from '../../../../shared/model/instance';
 import { useT } from '../../app/i18n';
+import type { GroupRow, ListRow } from '../fleet/grouping';
 import { PlatformIcon } from './PlatformIcon';
 import { StatusBadge } from './StatusBadge';
 import { TagChips } from './TagChips';
@@ -13,6 +23,15 @@ const OVERSCAN = 12;
 
 export interface InstanceTableProps {
   readonly instances: readonly Instance[];
+  /** Rows to show (group headers and instances); defaults to one row per instance. */
+  readonly rows?: readonly ListRow[];
+  /** Shows the account and region columns (several sources). */
+  readonly sourceColumns?: boolean;
+  /** Favourite instance ids: a star per row toggles them (when onToggleFavourite is given). */
+  readonly favourites?: ReadonlySet<string>;
+  onToggleFavourite?(instance: Instance): void;
+  /** Expands or collapses a group row. */
+  onToggleGroup?(row: GroupRow): void;
   readonly selectedId: string | undefined;
   readonly busy: boolean;
   onSelect(instanceId: string | undefined): void;
@@ -44,26 +63,49 @@ function useViewport(ref: RefObject<HTMLDivElement | null>) {
  * The instance list as an ARIA grid: one focusable row at a time (roving tabindex), arrows / Home / End /
  * PageUp / PageDown move and select, Escape clears the selection.
  */
-export function InstanceTable({ instances, selectedId, busy, onSelect, onConnect, openCounts }: InstanceTableProps) {
+export function InstanceTable({
+  instances,
+  rows: givenRows,
+  sourceColumns = false,
+  favourites,
+  onToggleFavourite,
+  onToggleGroup,
+  selectedId,
+  busy,
+  onSelect,
+  onConnect,
+  openCounts,
+}: InstanceTableProps) {
   const t = useT();
   const scrollRef = useRef<HTMLDivElement>(null);
   const viewport = useViewport(scrollRef);
-  const selectedIndex = instances.findIndex((i) => i.instanceId === selectedId);
+  const items = useMemo(
+    () => givenRows ?? instances.map((instance): ListRow => ({ kind: 'instance', depth: 0, instance })),
+    [givenRows, instances],
+  );
+  const selectedIndex = useMemo(
+    () =>
+      selectedId === undefined
+        ? -1
+        : items.findIndex((r) => r.kind === 'instance' && r.instance.instanceId === selectedId),
+    [items, selectedId],
+  );
   const [activeIndex, setActiveIndex] = useState(0);
   const pendingFocus = useRef(false);
-  const active = Math.min(selectedIndex >= 0 ? selectedIndex : activeIndex, Math.max(instances.length - 1, 0));
+  const active = Math.min(selectedIndex >= 0 ? selectedIndex : activeIndex, Math.max(items.length - 1, 0));
+  const columns = sourceColumns ? 8 : 6;
 
-  const windowed = instances.length > WINDOW_THRESHOLD;
+  const windowed = items.length > WINDOW_THRESHOLD;
   const first = windowed ? Math.max(0, Math.floor(viewport.top / ROW_HEIGHT) - OVERSCAN) : 0;
   const last = windowed
-    ? Math.min(instances.length, Math.ceil((viewport.top + viewport.height) / ROW_HEIGHT) + OVERSCAN)
-    : instances.length;
+    ? Math.min(items.length, Math.ceil((viewport.top + viewport.height) / ROW_HEIGHT) + OVERSCAN)
+    : items.length;
   // The focused row stays rendered even when scrolled out of view, so focus is never lost.
   const rows: number[] = [];
   for (let i = first; i < last; i++) rows.push(i);
   let extraAbove = 0;
   let extraBelow = 0;
-  if (windowed && instances.length > 0 && (active < first || active >= last)) {
+  if (windowed && items.length > 0 && (active < first || active >= last)) {
     if (active < first) {
       rows.unshift(active);
       extraAbove = 1;
@@ -75,10 +117,11 @@ export function InstanceTable({ instances, selectedId, busy, onSelect, onConnect
 
   const moveTo = useCallback(
     (index: number) => {
-      const target = instances[index];
+      const target = items[index];
       if (!target) return;
       setActiveIndex(index);
-      onSelect(target.instanceId);
+      // A group row holds the keyboard focus itself; the details close until an instance is chosen again.
+      onSelect(target.kind === 'instance' ? target.instance.instanceId : undefined);
       pendingFocus.current = true;
       const el = scrollRef.current;
       if (el) {
@@ -89,7 +132,7 @@ export function InstanceTable({ instances, selectedId, busy, onSelect, onConnect
           el.scrollTop = top + ROW_HEIGHT + header - el.clientHeight;
       }
     },
-    [instances, onSelect],
+    [items, onSelect],
   );
 
   useEffect(() => {
@@ -104,27 +147,39 @@ export function InstanceTable({ instances, selectedId, busy, onSelect, onConnect
       ArrowDown: active + 1,
       ArrowUp: active - 1,
       Home: 0,
-      End: instances.length - 1,
-      PageDown: Math.min(instances.length - 1, active + page),
+      End: items.length - 1,
+      PageDown: Math.min(items.length - 1, active + page),
       PageUp: Math.max(0, active - page),
     };
     const next = keys[event.key];
+    const current = items[active];
     if (next !== undefined) {
       event.preventDefault();
       moveTo(next);
     } else if (event.key === 'Escape' && selectedId) {
       event.preventDefault();
       onSelect(undefined);
-    } else if ((event.key === 'Enter' || event.key === ' ') && instances[active]) {
+    } else if (current?.kind === 'group') {
+      const toggle =
+        event.key === 'Enter' ||
+        event.key === ' ' ||
+        (event.key === 'ArrowLeft' && current.expanded) ||
+        (event.key === 'ArrowRight' && !current.expanded);
+      if (toggle) {
+        event.preventDefault();
+        pendingFocus.current = true;
+        onToggleGroup?.(current);
+      }
+    } else if ((event.key === 'Enter' || event.key === ' ') && current) {
       event.preventDefault();
-      onSelect(instances[active].instanceId);
-      if (event.key === 'Enter') onConnect?.(instances[active]);
+      onSelect(current.instance.instanceId);
+      if (event.key === 'Enter') onConnect?.(current.instance);
     }
   };
 
-  const visible = rows.map((i) => [i, instances[i]] as const).filter((r): r is readonly [number, Instance] => !!r[1]);
+  const visible = rows.map((i) => [i, items[i]] as const).filter((r): r is readonly [number, ListRow] => !!r[1]);
   const topPad = windowed ? (first - extraAbove) * ROW_HEIGHT : 0;
-  const bottomPad = windowed ? (instances.length - last - extraBelow) * ROW_HEIGHT : 0;
+  const bottomPad = windowed ? (items.length - last - extraBelow) * ROW_HEIGHT : 0;
 
   return (
     <div className="grid-scroll" ref={scrollRef}>
@@ -132,7 +187,7 @@ export function InstanceTable({ instances, selectedId, busy, onSelect, onConnect
         className="grid"
         role="grid"
         aria-label={t('instances.label')}
-        aria-rowcount={instances.length + 1}
+        aria-rowcount={items.length + 1}
         aria-busy={busy || undefined}
         aria-multiselectable="false"
       >
@@ -142,6 +197,8 @@ export function InstanceTable({ instances, selectedId, busy, onSelect, onConnect
           <col className="col-status" />
           <col className="col-platform" />
           <col className="col-ip" />
+          {sourceColumns && <col className="col-account" />}
+          {sourceColumns && <col className="col-region" />}
           <col className="col-tags" />
         </colgroup>
         <thead>
@@ -151,18 +208,40 @@ export function InstanceTable({ instances, selectedId, busy, onSelect, onConnect
             <th scope="col">{t('column.status')}</th>
             <th scope="col">{t('column.platform')}</th>
             <th scope="col">{t('column.privateIp')}</th>
+            {sourceColumns && <th scope="col">{t('fleet.column.account')}</th>}
+            {sourceColumns && <th scope="col">{t('fleet.column.region')}</th>}
             <th scope="col">{t('column.tags')}</th>
           </tr>
         </thead>
         <tbody onKeyDown={onKeyDown}>
           {topPad > 0 && <tr aria-hidden="true" className="grid__spacer" style={{ height: topPad }} />}
-          {visible.map(([index, instance]) => {
+          {visible.map(([index, row]) => {
+            if (row.kind === 'group') {
+              return (
+                <GroupHeader
+                  key={`g:${row.path}`}
+                  row={row}
+                  index={index}
+                  columns={columns}
+                  tabIndex={index === active ? 0 : -1}
+                  onToggle={() => {
+                    setActiveIndex(index);
+                    if (selectedId !== undefined) onSelect(undefined);
+                    onToggleGroup?.(row);
+                  }}
+                />
+              );
+            }
+            const { instance, depth } = row;
             const selected = instance.instanceId === selectedId;
+            const favourite = favourites?.has(instance.instanceId) ?? false;
+            const label = instance.name ?? instance.instanceId;
             return (
               <tr
                 key={instance.instanceId}
                 className="grid__row"
                 data-index={index}
+                data-depth={depth || undefined}
                 aria-rowindex={index + 2}
                 aria-selected={selected}
                 tabIndex={index === active ? 0 : -1}
@@ -173,7 +252,24 @@ export function InstanceTable({ instances, selectedId, busy, onSelect, onConnect
                 onDoubleClick={() => onConnect?.(instance)}
               >
                 <td role="gridcell" className="cell-name">
-                  <span className="name-cell">
+                  <span className="name-cell" style={depth ? { paddingInlineStart: depth * 16 } : undefined}>
+                    {onToggleFavourite && (
+                      <button
+                        type="button"
+                        className={favourite ? 'star star--on' : 'star'}
+                        aria-pressed={favourite}
+                        aria-label={t(favourite ? 'fleet.favourite.remove' : 'fleet.favourite.add', { name: label })}
+                        title={t(favourite ? 'fleet.favourite.remove' : 'fleet.favourite.add', { name: label })}
+                        tabIndex={-1}
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          onToggleFavourite(instance);
+                        }}
+                        onDoubleClick={(e) => e.stopPropagation()}
+                      >
+                        <StarIcon filled={favourite} />
+                      </button>
+                    )}
                     <span className={instance.name ? 'name' : 'name name--none'} title={instance.name}>
                       {instance.name ?? t('instances.unnamed')}
                     </span>
@@ -203,6 +299,16 @@ export function InstanceTable({ instances, selectedId, busy, onSelect, onConnect
                 <td role="gridcell" className="mono">
                   {instance.privateIp ?? <span className="muted">—</span>}
                 </td>
+                {sourceColumns && (
+                  <td role="gridcell" className="mono" title={instance.profile}>
+                    {instance.accountId ?? <span className="muted">—</span>}
+                  </td>
+                )}
+                {sourceColumns && (
+                  <td role="gridcell" className="mono">
+                    {instance.region}
+                  </td>
+                )}
                 <td role="gridcell" className="cell-tags">
                   <TagChips tags={instance.tags} />
                 </td>
@@ -213,6 +319,59 @@ export function InstanceTable({ instances, selectedId, busy, onSelect, onConnect
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** A node of the group-by tree: `Environment: prod (6)`, collapsible. */
+function GroupHeader({
+  row,
+  index,
+  columns,
+  tabIndex,
+  onToggle,
+}: {
+  row: GroupRow;
+  index: number;
+  columns: number;
+  tabIndex: number;
+  onToggle(): void;
+}) {
+  const t = useT();
+  const value = row.value ?? t('fleet.group.missing', { key: row.key });
+  return (
+    <tr
+      className="grid__row grid__group"
+      data-index={index}
+      data-depth={row.depth || undefined}
+      aria-rowindex={index + 2}
+      aria-level={row.depth + 1}
+      aria-expanded={row.expanded}
+      tabIndex={tabIndex}
+      onClick={onToggle}
+    >
+      <td role="gridcell" colSpan={columns}>
+        <span className="group-cell" style={{ paddingInlineStart: row.depth * 16 }}>
+          <span className={row.expanded ? 'chevron chevron--open' : 'chevron'} aria-hidden="true">
+            ▸
+          </span>
+          <span className="group-cell__label">{t('fleet.group.node', { key: row.key, value })}</span>
+          <span className="group-cell__count">{row.count}</span>
+        </span>
+      </td>
+    </tr>
+  );
+}
+
+function StarIcon({ filled }: { filled: boolean }) {
+  return (
+    <svg width="14" height="14" viewBox="0 0 24 24" aria-hidden="true" fill={filled ? 'currentColor' : 'none'}>
+      <path
+        d="m12 3 2.7 5.6 6.1.9-4.4 4.3 1 6.1L12 17l-5.4 2.9 1-6.1-4.4-4.3 6.1-.9z"
+        stroke="currentColor"
+        strokeWidth="1.8"
+        strokeLinejoin="round"
+      />
+    </svg>
   );
 }
 

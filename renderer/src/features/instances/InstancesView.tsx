@@ -1,60 +1,153 @@
-import { useDeferredValue, useMemo, useRef, type ReactNode, type RefObject } from 'react';
+import {
+  useCallback,
+  useDeferredValue,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+  type RefObject,
+} from 'react';
 import type { Instance } from '../../../../shared/model/instance';
-import { useT } from '../../app/i18n';
+import { compileQuery, TagIndex } from '../../../../shared/query';
+import { useLocale, useT } from '../../app/i18n';
 import { useApp } from '../../state/context';
+import { REFRESH_CHOICES } from '../../state/prefs';
 import { openCounts } from '../../state/sessions';
 import { useSessions, useTerminals } from '../../state/sessionsContext';
+import type { ListFilter } from '../../state/store';
 import { Button } from '../../ui/Button';
+import { StarOutline } from '../fleet/icons';
+import { FacetSidebar } from '../fleet/FacetSidebar';
+import { GroupByControl } from '../fleet/GroupByControl';
+import { groupRows, type GroupRow } from '../fleet/grouping';
+import { QueryBox } from '../fleet/QueryBox';
+import { offersSignIn, SourceBanner } from '../fleet/SourceBanner';
+import { SourcesPicker } from '../fleet/SourcesPicker';
+import '../fleet/fleet.css';
 import { targetOf } from '../terminal/TerminalsView';
-import { filterInstances } from './filter';
 import { InstanceDetails } from './InstanceDetails';
 import { EmptyState, ErrorState, LoadingState, NoMatchState, NoProfilesState } from './InstanceStates';
 import { InstanceTable } from './InstanceTable';
-import { SearchBox } from './SearchBox';
 
 export const REGION_SELECT_ID = 'region-select';
 
-/** Search, counts, and the list with its loading / empty / error states and the details of the selection. */
+/** Keeps the compiled predicate of the last query (a keystroke compiles once, not once per row). */
+function useQueryFilter(instances: readonly Instance[], query: string): readonly Instance[] {
+  const predicate = useMemo(() => (query.trim() === '' ? undefined : compileQuery(query)), [query]);
+  return useMemo(() => (predicate ? instances.filter(predicate) : instances), [instances, predicate]);
+}
+
+/**
+ * The fleet browser: sources, query box with completion, tag facets, grouping, favourites and recents, and the
+ * list with its loading / empty / error states and the details of the selection.
+ */
 export function InstancesView({ searchRef }: { searchRef?: RefObject<HTMLInputElement | null> }) {
   const t = useT();
+  const locale = useLocale();
   const profilesStatus = useApp((s) => s.profilesStatus);
   const profilesError = useApp((s) => s.profilesError);
   const profileCount = useApp((s) => s.profiles.length);
   const profile = useApp((s) => s.profile);
   const region = useApp((s) => s.region);
+  const selectedProfiles = useApp((s) => s.selectedProfiles);
+  const selectedRegions = useApp((s) => s.selectedRegions);
   const status = useApp((s) => s.inventoryStatus);
   const refreshing = useApp((s) => s.refreshing);
   const instances = useApp((s) => s.instances);
+  const sources = useApp((s) => s.sources);
   const error = useApp((s) => s.inventoryError);
   const query = useApp((s) => s.query);
   const selectedId = useApp((s) => s.selectedId);
+  const favouriteIds = useApp((s) => s.favourites);
+  const recentIds = useApp((s) => s.recents);
+  const listFilter = useApp((s) => s.listFilter);
+  const groupBy = useApp((s) => s.groupBy);
+  const refreshMinutes = useApp((s) => s.refreshMinutes);
+  const fetchedAt = useApp((s) => s.fetchedAt);
   const setQuery = useApp((s) => s.setQuery);
   const select = useApp((s) => s.select);
   const retry = useApp((s) => s.retry);
+  const refresh = useApp((s) => s.refresh);
+  const toggleFavourite = useApp((s) => s.toggleFavourite);
+  const noteRecent = useApp((s) => s.noteRecent);
+  const setListFilter = useApp((s) => s.setListFilter);
+  const setGroupBy = useApp((s) => s.setGroupBy);
+  const setRefreshMinutes = useApp((s) => s.setRefreshMinutes);
+  const ssoSignIn = useApp((s) => s.ssoSignIn);
   const ownSearchRef = useRef<HTMLInputElement>(null);
   const inputRef = searchRef ?? ownSearchRef;
   const listRef = useRef<HTMLDivElement>(null);
   const terminals = useTerminals();
   const tabs = useSessions((s) => s.tabs);
   const counts = useMemo(() => (tabs ? openCounts(tabs) : undefined), [tabs]);
-  const connect =
-    terminals && profile && region
-      ? (instance: Instance) => void terminals.store.getState().open(targetOf(instance, profile, region))
-      : undefined;
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
 
+  // Auto refresh at the chosen interval (never while a listing runs).
+  useEffect(() => {
+    if (refreshMinutes <= 0) return;
+    const timer = setInterval(() => void refresh(), refreshMinutes * 60_000);
+    return () => clearInterval(timer);
+  }, [refreshMinutes, refresh]);
+
+  const connect = useMemo(
+    () =>
+      terminals && profile && region
+        ? (instance: Instance) => {
+            noteRecent(instance.instanceId);
+            void terminals.store.getState().open(targetOf(instance, instance.profile ?? profile, instance.region));
+          }
+        : undefined,
+    [terminals, profile, region, noteRecent],
+  );
+
+  const index = useMemo(() => TagIndex.of(instances), [instances]);
+  const favourites = useMemo(() => new Set(favouriteIds), [favouriteIds]);
+  const listed = useMemo(() => {
+    if (listFilter === 'favourites') return instances.filter((i) => favourites.has(i.instanceId));
+    if (listFilter === 'recents') {
+      const byId = new Map(instances.map((i) => [i.instanceId, i]));
+      return recentIds.map((id) => byId.get(id)).filter((i): i is Instance => i !== undefined);
+    }
+    return instances;
+  }, [instances, listFilter, favourites, recentIds]);
   const deferredQuery = useDeferredValue(query);
-  const shown = useMemo(() => filterInstances(instances, deferredQuery), [instances, deferredQuery]);
+  const shown = useQueryFilter(listed, deferredQuery);
+  const rows = useMemo(
+    () => (groupBy.length > 0 ? groupRows(shown, groupBy, collapsed) : undefined),
+    [shown, groupBy, collapsed],
+  );
   const selected = useMemo(() => instances.find((i) => i.instanceId === selectedId), [instances, selectedId]);
   const context = { profile: profile ?? '', region: region ?? '' };
+  const sourceColumns = selectedProfiles.length > 1 || selectedRegions.length > 1;
+  const tagKeys = useMemo(() => index.keys().map((k) => k.key), [index]);
 
+  const onToggleGroup = useCallback((row: GroupRow) => {
+    setCollapsed((prev) => {
+      const next = new Set(prev);
+      if (next.has(row.path)) next.delete(row.path);
+      else next.add(row.path);
+      return next;
+    });
+  }, []);
+
+  const filtered = deferredQuery.trim() !== '' || listFilter !== 'all';
   const countText =
     status !== 'ready'
       ? ''
-      : deferredQuery.trim() === ''
+      : !filtered
         ? instances.length === 1
           ? t('instances.count.one')
           : t('instances.count.other', { count: instances.length })
         : t('instances.filtered', { shown: shown.length, total: instances.length });
+
+  const loadingCount = sources.filter((s) => s.state === 'loading').length;
+  const progress =
+    loadingCount > 0 && sources.length > 1
+      ? t('fleet.sources.loading', { done: sources.length - loadingCount, total: sources.length })
+      : refreshing && fetchedAt
+        ? t('fleet.sources.cached', { time: new Date(fetchedAt).toLocaleTimeString(locale) })
+        : '';
 
   let body: ReactNode;
   if (profilesStatus === 'loading') {
@@ -64,16 +157,46 @@ export function InstancesView({ searchRef }: { searchRef?: RefObject<HTMLInputEl
   } else if (profileCount === 0) {
     body = <NoProfilesState onRetry={() => void retry()} />;
   } else if (status === 'failed' && error) {
-    body = <ErrorState title="failure.instances" error={error} context={context} onRetry={() => void retry()} />;
+    const signInProfile = offersSignIn(error) ? (error.params?.profile ?? profile) : undefined;
+    body = (
+      <ErrorState
+        title="failure.instances"
+        error={error}
+        context={context}
+        onRetry={() => void retry()}
+        {...(signInProfile
+          ? {
+              action: (
+                <Button variant="primary" onClick={() => void ssoSignIn(signInProfile)}>
+                  {t('fleet.source.signIn')}
+                </Button>
+              ),
+            }
+          : {})}
+      />
+    );
   } else if (status === 'loading' || status === 'idle') {
     body = <LoadingState />;
   } else if (instances.length === 0) {
     body = (
       <EmptyState
-        profile={profile ?? ''}
-        region={region ?? ''}
+        profile={selectedProfiles.join(', ')}
+        region={selectedRegions.join(', ')}
         onChooseRegion={() => document.getElementById(REGION_SELECT_ID)?.focus()}
       />
+    );
+  } else if (listed.length === 0 && listFilter !== 'all') {
+    body = (
+      <div className="state">
+        <div className="state__icon" aria-hidden="true">
+          <StarOutline size={28} />
+        </div>
+        <div className="state__body">
+          <p className="state__text">
+            {t(listFilter === 'favourites' ? 'fleet.list.noFavourites' : 'fleet.list.noRecents')}
+          </p>
+        </div>
+      </div>
     );
   } else if (shown.length === 0) {
     body = (
@@ -89,6 +212,11 @@ export function InstancesView({ searchRef }: { searchRef?: RefObject<HTMLInputEl
     body = (
       <InstanceTable
         instances={shown}
+        {...(rows ? { rows } : {})}
+        sourceColumns={sourceColumns}
+        favourites={favourites}
+        onToggleFavourite={(i) => toggleFavourite(i.instanceId)}
+        onToggleGroup={onToggleGroup}
         selectedId={selectedId}
         busy={refreshing}
         onSelect={select}
@@ -98,20 +226,71 @@ export function InstancesView({ searchRef }: { searchRef?: RefObject<HTMLInputEl
     );
   }
 
+  const filters: ListFilter[] = ['all', 'favourites', 'recents'];
+  const filterLabel = {
+    all: 'fleet.list.all',
+    favourites: 'fleet.list.favourites',
+    recents: 'fleet.list.recents',
+  } as const;
+
   return (
     <section className="instances" aria-label={t('instances.label')}>
       <div className="toolbar">
-        <SearchBox
+        <SourcesPicker />
+        <QueryBox
           ref={inputRef}
           value={query}
           onChange={setQuery}
+          index={index}
           onEnterList={() => listRef.current?.querySelector<HTMLElement>('tr[tabindex="0"]')?.focus()}
         />
         <p className="toolbar__count" role="status" aria-live="polite">
           {countText}
         </p>
       </div>
+      <div className="subbar">
+        <div className="segmented" role="radiogroup" aria-label={t('fleet.list.filter')}>
+          {filters.map((f) => (
+            <button
+              key={f}
+              type="button"
+              role="radio"
+              aria-checked={listFilter === f}
+              className="segmented__item"
+              onClick={() => setListFilter(f)}
+            >
+              {t(filterLabel[f])}
+            </button>
+          ))}
+        </div>
+        <GroupByControl keys={tagKeys} value={groupBy} onChange={setGroupBy} />
+        <span className="subbar__spacer" />
+        {progress && (
+          <span className="subbar__progress" aria-live="polite">
+            {progress}
+          </span>
+        )}
+        <label className="field__label" htmlFor="refresh-interval">
+          {t('fleet.refresh.label')}
+        </label>
+        <select
+          id="refresh-interval"
+          className="field__select"
+          value={String(refreshMinutes)}
+          onChange={(e) => setRefreshMinutes(Number(e.target.value))}
+        >
+          {REFRESH_CHOICES.map((m) => (
+            <option key={m} value={m}>
+              {m === 0 ? t('fleet.refresh.off') : t('fleet.refresh.minutes', { count: m })}
+            </option>
+          ))}
+        </select>
+      </div>
+      <SourceBanner />
       <div className="instances__body">
+        {status === 'ready' && instances.length > 0 && (
+          <FacetSidebar index={index} query={query} onQueryChange={setQuery} />
+        )}
         <div className="instances__list" ref={listRef}>
           {body}
         </div>
@@ -120,12 +299,19 @@ export function InstancesView({ searchRef }: { searchRef?: RefObject<HTMLInputEl
             instance={selected}
             onClose={() => select(undefined)}
             actions={
-              connect && terminals && profile && region ? (
+              connect && terminals && profile ? (
                 <>
                   <Button variant="primary" onClick={() => connect(selected)}>
                     {t('connect.button')}
                   </Button>
-                  <Button onClick={() => terminals.store.getState().openPicker(targetOf(selected, profile, region))}>
+                  <Button
+                    onClick={() => {
+                      noteRecent(selected.instanceId);
+                      terminals.store
+                        .getState()
+                        .openPicker(targetOf(selected, selected.profile ?? profile, selected.region));
+                    }}
+                  >
                     {t('connect.with')}
                   </Button>
                 </>
