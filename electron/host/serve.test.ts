@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { parseServeArgs } from './serve';
+import { defaultDataDir, parseServeArgs } from './serve';
 
 const serveScript = fileURLToPath(new URL('./serve.ts', import.meta.url));
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
@@ -45,7 +45,16 @@ describe('npm run serve', () => {
   it('prints the exact ready line, serves the UI and the contract, and stops on SIGTERM', async () => {
     dir = await mkdtemp(join(tmpdir(), 'porthole-serve-'));
     await writeFile(join(dir, 'index.html'), '<!doctype html><title>Porthole</title>');
-    const run = serve(['--port', '0', '--static-dir', dir, '--endpoint-url', 'http://127.0.0.1:9']);
+    const run = serve([
+      '--port',
+      '0',
+      '--static-dir',
+      dir,
+      '--data-dir',
+      join(dir, 'data'),
+      '--endpoint-url',
+      'http://127.0.0.1:9',
+    ]);
     const line = await run.firstLine;
     const match = /^porthole web host listening on (http:\/\/127\.0\.0\.1:(\d+))\/\?token=([A-Za-z0-9_-]{43})$/.exec(
       line,
@@ -95,6 +104,19 @@ describe('serve arguments', () => {
       message: expect.stringContaining('--endpoint-url'),
     });
     expect(parseServeArgs(['--bogus'])).toMatchObject({ exit: 2 });
+    expect(parseServeArgs(['--data-dir', '/tmp/porthole-data'])).toMatchObject({ dataDir: '/tmp/porthole-data' });
+    expect(parseServeArgs(['--data-dir', ''])).toMatchObject({
+      exit: 2,
+      message: expect.stringContaining('--data-dir'),
+    });
     expect(parseServeArgs(['--help'])).toMatchObject({ exit: 0, message: expect.stringContaining('Usage') });
+  });
+});
+
+describe('defaultDataDir', () => {
+  it('is a per-user folder on each platform', () => {
+    expect(defaultDataDir({ HOME: '/home/ユーザー' }, 'linux')).toBe('/home/ユーザー/.local/share/porthole');
+    expect(defaultDataDir({ HOME: '/home/u', XDG_DATA_HOME: '/data' }, 'linux')).toBe('/data/porthole');
+    expect(defaultDataDir({ HOME: '/Users/u' }, 'darwin')).toBe('/Users/u/Library/Application Support/Porthole');
   });
 });

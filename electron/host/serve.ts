@@ -1,14 +1,16 @@
 /**
- * `npm run serve -- [--port P] [--endpoint-url URL] [--static-dir DIR]`: the web host on its own.
+ * `npm run serve -- [--port P] [--endpoint-url URL] [--static-dir DIR] [--data-dir DIR]`: the web host on its own.
  * Prints exactly `porthole web host listening on http://127.0.0.1:<P>/?token=<T>` on stdout when ready.
  * It builds nothing: the renderer must already be in out/renderer (`npm run build:renderer`).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createAppServices } from '../core/app/composition';
-import { streamLogger } from '../core/base/logger';
+import type { Launcher } from '../core/aws/ssoSignIn';
+import { streamLogger, type Logger } from '../core/base/logger';
 import { hostText } from './text';
 import { startWebHost } from './web-host';
 
@@ -18,11 +20,31 @@ export interface ServeOptions {
   readonly port: number;
   readonly endpointUrl?: string;
   readonly staticDir: string;
+  /** The app's data folder (fleet cache). */
+  readonly dataDir: string;
+}
+
+/** The per-user data folder: XDG on Linux, Application Support on macOS, %APPDATA% on Windows. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform) {
+  const home = env.HOME?.trim() || env.USERPROFILE?.trim() || homedir();
+  if (platform === 'win32') return join(env.APPDATA?.trim() || join(home, 'AppData', 'Roaming'), 'Porthole');
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'Porthole');
+  return join(env.XDG_DATA_HOME?.trim() || join(home, '.local', 'share'), 'porthole');
+}
+
+/**
+ * The web host's Launcher: it opens nothing itself (no browser spawned from a server process, none in tests).
+ * The SSO verification link reaches the page that asked as the auth.ssoCode event, and the page shows it.
+ */
+export function rendererLauncher(logger: Logger): Launcher {
+  return {
+    openExternal: async () => logger.info('sso sign-in: the verification link is shown in the page'),
+  };
 }
 
 /** Parses the command line; returns a message (and exit code) instead when it cannot run. */
 export function parseServeArgs(argv: readonly string[]): ServeOptions | { exit: number; message: string } {
-  let values: { port?: string; 'endpoint-url'?: string; 'static-dir'?: string; help?: boolean };
+  let values: { port?: string; 'endpoint-url'?: string; 'static-dir'?: string; 'data-dir'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -30,6 +52,7 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions | { exit: 
         port: { type: 'string' },
         'endpoint-url': { type: 'string' },
         'static-dir': { type: 'string' },
+        'data-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -48,7 +71,12 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions | { exit: 
     return { exit: 2, message: hostText('host.badEndpoint', { value: endpointUrl }) };
   }
   const staticDir = resolve(values['static-dir'] ?? join(repoRoot, 'out', 'renderer'));
-  return { port, staticDir, ...(endpointUrl ? { endpointUrl } : {}) };
+  const dataDirText = values['data-dir']?.trim();
+  if (values['data-dir'] !== undefined && !dataDirText) {
+    return { exit: 2, message: hostText('host.badDataDir') };
+  }
+  const dataDir = resolve(dataDirText || defaultDataDir());
+  return { port, staticDir, dataDir, ...(endpointUrl ? { endpointUrl } : {}) };
 }
 
 function isHttpUrl(value: string): boolean {
@@ -89,6 +117,8 @@ async function main(): Promise<number> {
     logger,
     host: 'web',
     version: packageVersion(),
+    dataDir: parsed.dataDir,
+    launcher: rendererLauncher(logger),
     ...(parsed.endpointUrl ? { endpointUrl: parsed.endpointUrl } : {}),
   });
   let host;

@@ -5,7 +5,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, ipcMain, protocol, session } from 'electron';
+import { app, ipcMain, protocol, session, shell } from 'electron';
 import { createDispatcher } from '../../shared/ipc/dispatch';
 import { createAppServices } from '../core/app/composition';
 import { contentSecurityPolicy } from '../core/app/csp';
@@ -57,6 +57,16 @@ if (!app.requestSingleInstanceLock()) {
         logger,
         host: 'electron',
         version: app.getVersion(),
+        // The fleet cache lives with the app's other per-user data.
+        dataDir: app.getPath('userData'),
+        // SSO sign-in opens the verification page in the user's browser (http/https only).
+        launcher: {
+          openExternal: async (url) => {
+            const scheme = new URL(url).protocol;
+            if (scheme !== 'https:' && scheme !== 'http:') throw new Error(`refusing to open ${scheme} link`);
+            await shell.openExternal(url);
+          },
+        },
         ...(endpointUrl ? { endpointUrl } : {}),
       }),
     );
