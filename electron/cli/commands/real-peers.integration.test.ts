@@ -294,9 +294,10 @@ describe('RDP through a Porthole tunnel to a real xrdp', () => {
     expect(forward.exitCode).toBe(0);
   });
 
-  it('`porthole rdp` launches xfreerdp from the command template; it authenticates through the tunnel', async () => {
+  it('`porthole rdp --key-file` shows the demo password and launches xfreerdp from the template; it authenticates through the tunnel', async () => {
     const before = (readFileSync(xrdpLog, 'utf8').match(/TLS connection established/g) ?? []).length;
-    const child = spawn(process.execPath, [BIN, 'rdp', WINDOWS.id], {
+    const keyFile = join(ROOT, 'emulator/fleets/demo-windows-key.pem');
+    const child = spawn(process.execPath, [BIN, 'rdp', WINDOWS.id, '--key-file', keyFile], {
       cwd: dir,
       env: {
         ...env,
@@ -312,6 +313,10 @@ describe('RDP through a Porthole tunnel to a real xrdp', () => {
         await new Promise((r) => setTimeout(r, 100));
       expect(stderr).toMatch(/Starting the RDP client: \/usr\/bin\/xvfb-run .* \/v:127\.0\.0\.1:\d+ \/u:Administrator/);
       expect(stderr).toContain('The RDP client exited (0)');
+      // The demo's Windows instance has a password (EC2 GetPasswordData) for the demo key pair.
+      expect(stderr).toContain(
+        `Administrator password (EC2 GetPasswordData, decrypted with ${keyFile}): Demo-パスワード-2024!\n`,
+      );
       const after = (readFileSync(xrdpLog, 'utf8').match(/TLS connection established/g) ?? []).length;
       expect(after).toBe(before + 1);
     } finally {
