@@ -5,7 +5,7 @@
  */
 import { test as base, expect } from '@playwright/test';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,13 +80,28 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-async function startStack(): Promise<{ stack: Stack; stop(): Promise<void> }> {
+interface StackOptions {
+  /** Extra AWS config sections (after demo and wrong-keys). */
+  readonly config?: readonly string[];
+  /** Extra emulator arguments (e.g. --fleet, --identity), given the temp dir. */
+  readonly emulatorArgs?: (dir: string) => string[];
+}
+
+async function startStack(options: StackOptions = {}): Promise<{ stack: Stack; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'porthole-e2e-'));
   const configFile = join(dir, 'config');
   const credentialsFile = join(dir, 'credentials');
   writeFileSync(
     configFile,
-    ['[profile demo]', 'region = us-east-1', '', '[profile wrong-keys]', 'region = us-east-1', ''].join('\n'),
+    [
+      '[profile demo]',
+      'region = us-east-1',
+      '',
+      '[profile wrong-keys]',
+      'region = us-east-1',
+      '',
+      ...(options.config ?? []),
+    ].join('\n'),
   );
   writeFileSync(
     credentialsFile,
@@ -110,16 +125,33 @@ async function startStack(): Promise<{ stack: Stack; stop(): Promise<void> }> {
   try {
     emulator = await startProcess(
       'emulator',
-      ['--import', 'tsx', 'emulator/main.ts', '--port', '0'],
+      ['--import', 'tsx', 'emulator/main.ts', '--port', '0', ...(options.emulatorArgs?.(dir) ?? [])],
       /listening on (http:\/\/127\.0\.0\.1:\d+)/,
       cleanEnv({}),
     );
     const emulatorUrl = emulator.match[1]!;
     host = await startProcess(
       'web host',
-      ['--import', 'tsx', 'electron/host/serve.ts', '--port', '0', '--endpoint-url', emulatorUrl],
+      [
+        '--import',
+        'tsx',
+        'electron/host/serve.ts',
+        '--port',
+        '0',
+        '--endpoint-url',
+        emulatorUrl,
+        // The fleet cache goes to the temp dir, never the user's own data folder.
+        '--data-dir',
+        join(dir, 'data'),
+      ],
       /porthole web host listening on (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/,
-      cleanEnv({ AWS_CONFIG_FILE: configFile, AWS_SHARED_CREDENTIALS_FILE: credentialsFile }),
+      cleanEnv({
+        AWS_CONFIG_FILE: configFile,
+        AWS_SHARED_CREDENTIALS_FILE: credentialsFile,
+        // The SSO token cache (~/.aws/sso/cache) is the temp dir's too.
+        HOME: dir,
+        AWS_EC2_METADATA_DISABLED: 'true',
+      }),
     );
     return { stack: { emulatorUrl, appUrl: host.match[1]! }, stop };
   } catch (e) {
@@ -128,12 +160,88 @@ async function startStack(): Promise<{ stack: Stack; stop(): Promise<void> }> {
   }
 }
 
-export const test = base.extend<object, { stack: Stack }>({
+/** The MFA device and code the emulator's role demands in the fleet stack. */
+export const FLEET_MFA = { serial: 'arn:aws:iam::123456789012:mfa/e2e-user', code: '135790' } as const;
+
+/**
+ * The demo fleet plus an account reached through a role that needs MFA (prod-mfa, 222222222222) and an
+ * account reached through SSO (sso, 333333333333), each with instances tagged Environment/Role.
+ */
+function writeFleetFiles(dir: string): string[] {
+  const demo = JSON.parse(readFileSync(join(repoRoot, 'emulator', 'fleets', 'demo.json'), 'utf8')) as {
+    instances: unknown[];
+  };
+  const extra = (account: string, n: number, name: string, tags: Record<string, string>) => ({
+    id: `i-0${account.slice(0, 1)}${String(n).padStart(15, '0')}`,
+    region: 'us-east-1',
+    accountId: account,
+    platform: 'amazon-linux',
+    privateIp: `10.${account.slice(0, 1)}.0.${n}`,
+    tags: { Name: name, ...tags },
+  });
+  demo.instances.push(
+    extra('222222222222', 1, 'mfa-prod-web-1', { Environment: 'prod', Role: 'web', Team: 'security' }),
+    extra('222222222222', 2, 'mfa-prod-db-1', { Environment: 'prod', Role: 'database', Team: 'security' }),
+    extra('333333333333', 1, 'sso-staging-app-1', { Environment: 'staging', Role: 'app', 担当者: '佐藤 花子' }),
+  );
+  const fleetFile = join(dir, 'fleet.json');
+  writeFileSync(fleetFile, JSON.stringify(demo));
+  const identityFile = join(dir, 'identity.json');
+  writeFileSync(
+    identityFile,
+    JSON.stringify({
+      roles: [
+        { arn: 'arn:aws:iam::222222222222:role/Admin', mfa: { serialNumber: FLEET_MFA.serial, code: FLEET_MFA.code } },
+      ],
+      sso: {
+        startUrl: 'https://e2e.awsapps.com/start',
+        accounts: [{ accountId: '333333333333', accountName: 'ステージング', roles: ['ReadOnly'] }],
+      },
+    }),
+  );
+  mkdirSync(join(dir, '.aws'), { recursive: true });
+  return ['--fleet', fleetFile, '--identity', identityFile];
+}
+
+const FLEET_CONFIG = [
+  '[profile prod-mfa]',
+  'role_arn = arn:aws:iam::222222222222:role/Admin',
+  'source_profile = demo',
+  `mfa_serial = ${FLEET_MFA.serial}`,
+  'region = us-east-1',
+  '',
+  '[profile sso]',
+  'sso_session = corp',
+  'sso_account_id = 333333333333',
+  'sso_role_name = ReadOnly',
+  'region = us-east-1',
+  '',
+  '[sso-session corp]',
+  'sso_start_url = https://e2e.awsapps.com/start',
+  'sso_region = us-east-1',
+  'sso_registration_scopes = sso:account:access',
+  '',
+];
+
+export const test = base.extend<object, { stack: Stack; fleetStack: Stack }>({
   stack: [
     // Playwright requires the destructuring form even when a fixture uses no other fixture.
     // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       const { stack, stop } = await startStack();
+      try {
+        await use(stack);
+      } finally {
+        await stop();
+      }
+    },
+    { scope: 'worker', timeout: 120_000 },
+  ],
+  /** The stack with the extra MFA and SSO accounts (profiles demo, wrong-keys, prod-mfa, sso). */
+  fleetStack: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const { stack, stop } = await startStack({ config: FLEET_CONFIG, emulatorArgs: writeFleetFiles });
       try {
         await use(stack);
       } finally {

@@ -56,6 +56,8 @@ export function MfaDialog({ prompt }: { prompt: MfaPromptEvent }) {
       <form
         id="mfa-form"
         className="auth-form"
+        // Our own check explains the problem in the dialog's words (the browser's bubble would not).
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           void submit(code.trim());
