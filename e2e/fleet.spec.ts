@@ -46,7 +46,9 @@ async function chooseProfiles(page: Page, profiles: string[]) {
 test.describe('fleet browser', () => {
   test('a facet click filters the list and writes the term into the query', async ({ page, fleetStack }) => {
     await openApp(page, fleetStack.appUrl);
-    await facet(page, 'Environment').getByRole('button', { name: /^staging/ }).click();
+    await facet(page, 'Environment')
+      .getByRole('button', { name: /^staging/ })
+      .click();
     await expect(search(page)).toHaveValue('tag:Environment=staging');
     await expect(count(page)).toHaveText('2 of 11 shown');
     await expect(row(page, /api-staging-1/)).toBeVisible();
@@ -64,7 +66,9 @@ test.describe('fleet browser', () => {
     await expect(facet(page, 'Team').getByRole('button', { name: /^data/ })).toHaveAttribute('aria-pressed', 'true');
 
     // Clicking again takes the value out.
-    await facet(page, 'Environment').getByRole('button', { name: /^staging/ }).click();
+    await facet(page, 'Environment')
+      .getByRole('button', { name: /^staging/ })
+      .click();
     await expect(search(page)).toHaveValue('tag:Environment=dev tag:Team=data');
     await expect(count(page)).toHaveText('1 of 11 shown');
   });
