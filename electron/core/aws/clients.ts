@@ -9,6 +9,7 @@
  * which endpoint a failed call went to. `endpoint_url` in the config file is left to the SDK.
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -17,7 +18,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-
 import type { Disposable } from '../base/lifecycle';
 import { silentLogger, type Logger } from '../base/logger';
 
-export type AwsService = 'ssm' | 'ec2' | 'sts' | 'kms';
+export type AwsService = 'ssm' | 'ec2' | 'sts' | 'kms' | 'iam';
 
 export interface ClientQuery {
   readonly profile: string;
@@ -29,6 +30,8 @@ export interface AwsClientFactory extends Disposable {
   ec2(q: ClientQuery): EC2Client;
   sts(q: ClientQuery): STSClient;
   kms(q: ClientQuery): KMSClient;
+  /** IAM is global: the client signs for the partition's IAM region (us-east-1 for `aws`), whatever `q.region` is. */
+  iam(q: ClientQuery): IAMClient;
   /** The endpoint calls to `service` in `region` go to, for messages (`https://ssm.eu-west-1.amazonaws.com`). */
   endpointFor(service: AwsService, region: string): string;
 }
@@ -56,6 +59,7 @@ const SERVICE_ENV_SUFFIX: Record<AwsService | SsoService, string> = {
   ec2: 'EC2',
   sts: 'STS',
   kms: 'KMS',
+  iam: 'IAM',
   sso: 'SSO',
   'sso-oidc': 'SSO_OIDC',
 };
@@ -125,7 +129,7 @@ function staticFromEnv(env: NodeJS.ProcessEnv): AwsCredentialIdentity | undefine
   };
 }
 
-type AnyClient = SSMClient | EC2Client | STSClient | KMSClient;
+type AnyClient = SSMClient | EC2Client | STSClient | KMSClient | IAMClient;
 
 export function createAwsClientFactory(options: AwsClientFactoryOptions = {}): AwsClientFactory {
   const env = options.env ?? process.env;
@@ -181,8 +185,11 @@ export function createAwsClientFactory(options: AwsClientFactoryOptions = {}): A
     ec2: (q) => get('ec2', q, (c) => new EC2Client(c)),
     sts: (q) => get('sts', q, (c) => new STSClient(c)),
     kms: (q) => get('kms', q, (c) => new KMSClient(c)),
+    iam: (q) => get('iam', { profile: q.profile, region: iamRegion(q.region) }, (c) => new IAMClient(c)),
     endpointFor(service, region) {
       const url = resolveEndpointUrl(service, { endpointUrl: options.endpointUrl, env });
+      if (!url && service === 'iam')
+        return region.startsWith('cn-') ? 'https://iam.cn-north-1.amazonaws.com.cn' : 'https://iam.amazonaws.com';
       return url ?? `https://${service}.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
     },
     dispose() {
@@ -193,6 +200,13 @@ export function createAwsClientFactory(options: AwsClientFactoryOptions = {}): A
       credentials.clear();
     },
   };
+}
+
+/** The region IAM requests are signed for in a region's partition. */
+export function iamRegion(region: string): string {
+  if (region.startsWith('cn-')) return 'cn-north-1';
+  if (region.startsWith('us-gov-')) return 'us-gov-west-1';
+  return 'us-east-1';
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

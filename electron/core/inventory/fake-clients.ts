@@ -3,6 +3,7 @@
  * them) with `send` answered by handlers keyed by command name. No network.
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -38,6 +39,7 @@ export function fakeClientFactory(handlers: Record<string, FakeHandler>): AwsCli
     ec2: (q) => wire('ec2', new EC2Client(opts(q)), q),
     sts: (q) => wire('sts', new STSClient(opts(q)), q),
     kms: (q) => wire('kms', new KMSClient(opts(q)), q),
+    iam: (q) => wire('iam', new IAMClient(opts(q)), q),
     endpointFor: (service, region) => `https://${service}.${region}.amazonaws.com`,
     dispose() {},
   };
