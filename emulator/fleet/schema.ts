@@ -128,8 +128,8 @@ export type SecurityGroupRule = z.infer<typeof SecurityGroupRuleSchema>;
 
 /**
  * Doctor (issue 7): the VPC side of the fleet. VPCs (and subnets) that instances use but this section does not
- * describe are served as healthy defaults: DNS support and host names on, a main route table with 0.0.0.0/0 to an
- * internet gateway, a default security group allowing all outbound traffic. See emulator/services/ec2-network.ts.
+ * describe are served as healthy defaults: DNS support and host names on, a main route table with 0.0.0.0/0 to a
+ * NAT gateway, a default security group allowing all outbound traffic. See emulator/services/ec2-network.ts.
  */
 export const NetworkFileSchema = z.object({
   vpcs: z

@@ -5,8 +5,8 @@
  * filters, NotFound errors and MaxResults/NextToken rules.
  *
  * The model is the fleet's `network` section plus healthy defaults for every VPC and subnet an instance uses that
- * the section does not describe: DNS support and host names on, a main route table sending 0.0.0.0/0 to an internet
- * gateway, a `default` security group (all outbound; inbound from itself). An instance's security group is its VPC's
+ * the section does not describe: DNS support and host names on, an internet gateway, a main route table sending
+ * 0.0.0.0/0 to a NAT gateway (so instances with and without public IPs get out), a `default` security group (all outbound; inbound from itself). An instance's security group is its VPC's
  * default group `sg-<the VPC id's hex>` (as DescribeInstances reports it).
  */
 import { createHash } from 'node:crypto';
@@ -173,7 +173,7 @@ export function networkModel(fleet: Fleet): NetworkModel {
         region: vpc.region,
         accountId: vpc.accountId,
         main: true,
-        routes: [{ destination: '0.0.0.0/0', target: vpc.internetGatewayId!, state: 'active' }],
+        routes: [{ destination: '0.0.0.0/0', target: `nat-${hash17(`nat:${h}`)}`, state: 'active' }],
         tags: {},
       });
     }

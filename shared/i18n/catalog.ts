@@ -7,6 +7,7 @@
 import { appMessages } from './messages/app';
 import { awsMessages } from './messages/aws';
 import { cliMessages } from './messages/cli';
+import { doctorMessages } from './messages/doctor';
 import { errorMessages } from './messages/errors';
 import { fleetMessages } from './messages/fleet';
 import { hostMessages } from './messages/host';
@@ -29,6 +30,7 @@ const modules = [
   hostMessages,
   terminalMessages,
   queryMessages,
+  doctorMessages,
   fleetMessages,
 ] as const;
 
