@@ -1,5 +1,6 @@
 /** Every `porthole` command, in help order. A new command is a module in this folder plus one line here. */
 import { CommandRegistry } from '../command';
+import { doctorCommand } from './doctor';
 import { execCommand } from './exec';
 import { forwardCommand } from './forward';
 import { listCommand } from './list';
@@ -14,5 +15,6 @@ export function builtinCommands(): CommandRegistry {
     .add(execCommand)
     .add(forwardCommand)
     .add(sshProxyCommand)
-    .add(rdpCommand);
+    .add(rdpCommand)
+    .add(doctorCommand);
 }
