@@ -157,8 +157,9 @@ describe('DataChannel: sending', () => {
     for (const m of peer.delivered) peer.ack(m);
     await Promise.all(sends);
     await peer.until(() => channel.unackedCount === 0, 5000, 'all acked');
+    // Each message once, in order (a slow machine may resend some of the first 256 while the peer held its acks).
     expect(peer.delivered.map((m) => m.payload[0])).toEqual(Array.from({ length: 1024 }, (_, i) => i % 256));
-    expect(channel.stats.resent).toBe(0);
+    expect(channel.stats.sent).toBe(1024);
   });
 });
 
