@@ -14,31 +14,18 @@
  * channel, a slow channel stops local reads); acks may arrive in any order around the handshake (§11).
  */
 import { Emitter, type Disposable, type Event } from '../base/lifecycle';
-import { silentLogger, type Logger } from '../base/logger';
 import {
-  CLIENT_VERSION,
-  MAX_PAYLOAD_BYTES,
-  type DataChannel,
-  type DataChannelEnd,
-  type DataChannelState,
-  type StreamDisposition,
-} from './dataChannel';
+  ChannelSession,
+  errorText,
+  type ChannelSessionOptions,
+  type ClientActionOutcome,
+  type SessionEnd,
+} from './channelSession';
+import { MAX_PAYLOAD_BYTES, type DataChannelStateChange, type StreamDisposition } from './dataChannel';
 import { PayloadType, type ClientMessage } from './message';
-import {
-  ActionStatus,
-  ActionType,
-  FlagValue,
-  flagPayload,
-  handshakeResponsePayload,
-  parseFlag,
-  parseHandshakeComplete,
-  parseHandshakeRequest,
-  sessionTypeParamsSchema,
-  type ProcessedClientAction,
-} from './payloads';
+import { FlagValue, flagPayload, parseFlag, parseHandshakeComplete, type HandshakeRequest } from './payloads';
 import { agentUnderstandsTerminateFlag, choosePortVariant, muxKeepAliveEnabled, type PortVariant } from './portVersion';
 import { SmuxSession, type SmuxKeepAlive, type SmuxOptions, type SmuxStream, type SmuxTransport } from './smux';
-import type { SessionEnd } from './session';
 
 export type { PortVariant } from './portVersion';
 
@@ -61,13 +48,7 @@ export interface PortSessionInfo {
   customerMessage: string;
 }
 
-export interface PortSessionOptions {
-  sessionId: string;
-  channel: DataChannel;
-  clientVersion?: string;
-  /** TerminateSession API; used by terminate() (and for basic sessions with agents ≤ 2.3.722.0). */
-  terminateApi?: () => Promise<void>;
-  logger?: Logger;
+export interface PortSessionOptions extends ChannelSessionOptions {
   /** smux tuning (frame size, buffers); role and keepalive are decided here. */
   smux?: Partial<Omit<SmuxOptions, 'role' | 'keepAlive'>>;
   /** Overrides the version rule for smux keepalive (tests). */
@@ -433,19 +414,14 @@ class DirectConnection implements PortConnection {
 
 // ---------------------------------------------------------------------------------------------- the session
 
-export class PortSession implements Disposable {
-  private readonly channel: DataChannel;
-  private readonly log: Logger;
+export class PortSession extends ChannelSession {
   private phase: Phase = 'starting';
-  private handshakeAnswered = false;
   private properties: PortProperties = {};
   private sawPortType = false;
+  private pendingAgentVersion = '';
   private _info: PortSessionInfo | undefined;
-  private _end: SessionEnd | undefined;
   private readonly pump: OutputPump;
-  private readonly subscriptions: Disposable[] = [];
   private handshakeTimer: ReturnType<typeof setTimeout> | undefined;
-  private terminating: Promise<SessionEnd> | undefined;
 
   // mux
   private smux: SmuxSession | undefined;
@@ -466,58 +442,31 @@ export class PortSession implements Disposable {
   private readonly _onDidConnectError = new Emitter<{ connectionId: number | undefined }>();
   /** The agent could not reach the destination for a new connection (ConnectToPortError); the session stays up. */
   readonly onDidConnectError: Event<{ connectionId: number | undefined }> = this._onDidConnectError.event;
-  private readonly _onDidChangeState = new Emitter<DataChannelState>();
-  /** Connection state of the data channel: connecting, open, reconnecting, closed, failed. */
-  readonly onDidChangeState: Event<DataChannelState> = this._onDidChangeState.event;
-  private readonly _onDidEnd = new Emitter<SessionEnd>();
-  readonly onDidEnd: Event<SessionEnd> = this._onDidEnd.event;
 
   readonly ready: Promise<PortSessionInfo>;
-  readonly ended: Promise<SessionEnd>;
   private resolveReady!: (i: PortSessionInfo) => void;
   private rejectReady!: (e: Error) => void;
-  private resolveEnded!: (e: SessionEnd) => void;
 
   /** Payload bytes of Output messages each way (what the tunnel carried, smux framing included for mux). */
   readonly stats = { bytesFromAgent: 0, connectErrors: 0 };
 
   constructor(private readonly options: PortSessionOptions) {
-    this.channel = options.channel;
-    this.log = options.logger ?? silentLogger;
+    super(options);
     this.ready = new Promise((resolve, reject) => {
       this.resolveReady = resolve;
       this.rejectReady = reject;
     });
     this.ready.catch(() => undefined);
-    this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
     this.pump = new OutputPump(
       (pt, payload) => this.channel.send(pt, payload),
       options.maxPendingOutputBytes ?? 256 * 1024,
-      (e) => this.fail(`could not send to the instance: ${e instanceof Error ? e.message : String(e)}`),
-    );
-    this.channel.setStreamHandler((m) => this.onStreamMessage(m));
-    this.subscriptions.push(
-      this.channel.onDidChangeState((s) => {
-        this._onDidChangeState.fire(s.state);
-        this.smux?.setKeepAliveSuspended(s.state === 'reconnecting');
-        if (s.state === 'open' && this.phase === 'starting') this.armHandshakeTimer();
-        if (s.end) this.onChannelEnd(s.end);
-      }),
+      (e) => this.fail(`could not send to the instance: ${errorText(e)}`),
     );
     if (this.channel.state === 'open') this.armHandshakeTimer();
   }
 
-  get sessionId(): string {
-    return this.options.sessionId;
-  }
-  get state(): DataChannelState {
-    return this.channel.state;
-  }
   get info(): PortSessionInfo | undefined {
     return this._info;
-  }
-  get end(): SessionEnd | undefined {
-    return this._end;
   }
   get isReady(): boolean {
     return this.phase === 'ready';
@@ -525,9 +474,6 @@ export class PortSession implements Disposable {
   /** Payload bytes handed to the channel (smux framing included for mux). */
   get bytesToAgent(): number {
     return this.pump.sentBytes;
-  }
-  get channelStats(): Readonly<DataChannel['stats']> {
-    return this.channel.stats;
   }
   /** The smux session (mux only), for diagnostics. */
   get mux(): SmuxSession | undefined {
@@ -540,7 +486,7 @@ export class PortSession implements Disposable {
    */
   async openConnection(): Promise<PortConnection> {
     const info = await this.ready;
-    if (this._end) throw new Error('the port session has ended');
+    if (this.end) throw new Error('the port session has ended');
     if (info.variant === 'mux') {
       const stream = this.smux!.openStream();
       return new MuxConnection(stream, (c) => this.onMuxRemoteEnd(c));
@@ -554,55 +500,35 @@ export class PortSession implements Disposable {
     return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
 
-  /**
-   * Ends the session: TerminateSession flag (mux; basic with agents > 2.3.722.0), the TerminateSession API when
-   * configured, then waits briefly for channel_closed and closes the channel.
-   */
-  terminate(waitMs = 3000): Promise<SessionEnd> {
-    if (this._end) return Promise.resolve(this._end);
-    this.terminating ??= (async () => {
-      const info = this._info;
-      const useFlag = info && (info.variant !== 'basic' || agentUnderstandsTerminateFlag(info.agentVersion));
-      if (useFlag && this.channel.state === 'open') {
-        this.pump.pushFlag(FlagValue.TerminateSession);
-        await Promise.race([this.pump.flushed(), delay(500)]);
-      }
-      try {
-        await this.options.terminateApi?.();
-      } catch (e) {
-        this.log.warn('TerminateSession failed', {
-          sessionId: this.sessionId,
-          error: e instanceof Error ? e.message : String(e),
-        });
-      }
-      if (!this._end && (this.options.terminateApi || useFlag)) await Promise.race([this.ended, delay(waitMs)]);
-      if (!this._end) this.channel.close();
-      return this._end ?? { kind: 'closed-by-client' as const };
-    })();
-    return this.terminating;
+  /** The TerminateSession flag (mux and stream; basic with agents > 2.3.722.0), before the TerminateSession API. */
+  protected override async askAgentToEnd(): Promise<boolean> {
+    const info = this._info;
+    const useFlag =
+      info !== undefined && (info.variant !== 'basic' || agentUnderstandsTerminateFlag(info.agentVersion));
+    if (useFlag && this.channel.state === 'open') {
+      this.pump.pushFlag(FlagValue.TerminateSession);
+      await Promise.race([this.pump.flushed(), delay(500)]);
+    }
+    return useFlag;
   }
 
-  dispose(): void {
-    if (!this._end) this.channel.close();
-    this.finish({ kind: 'closed-by-client' });
+  protected override disposeSession(): void {
     this.clearHandshakeTimer();
-    for (const s of this.subscriptions.splice(0)) s.dispose();
-    this.channel.setStreamHandler(undefined);
-    this.channel.dispose();
     this.pump.dispose();
     this.smuxData.dispose();
     this._onDidBecomeReady.dispose();
     this._onDidConnectError.dispose();
-    this._onDidChangeState.dispose();
-    this._onDidEnd.dispose();
+  }
+
+  protected override onChannelStateChange(s: DataChannelStateChange): void {
+    this.smux?.setKeepAliveSuspended(s.state === 'reconnecting');
+    if (s.state === 'open' && this.phase === 'starting') this.armHandshakeTimer();
   }
 
   // ------------------------------------------------------------------------------------ incoming
 
-  private onStreamMessage(m: ClientMessage): StreamDisposition {
+  protected onStreamMessage(m: ClientMessage): StreamDisposition {
     switch (m.payloadType) {
-      case PayloadType.HandshakeRequest:
-        return this.onHandshakeRequest(m.payload);
       case PayloadType.HandshakeComplete:
         return this.onHandshakeComplete(m.payload);
       case PayloadType.Output:
@@ -615,73 +541,24 @@ export class PortSession implements Disposable {
     }
   }
 
-  private onHandshakeRequest(payload: Uint8Array): StreamDisposition {
-    const request = parseHandshakeRequest(payload);
-    if (!request) {
-      this.fail('the instance sent a handshake request that could not be read');
-      return 'rejected';
-    }
+  protected override onHandshakeStarted(): void {
     this.phase = 'handshaking';
-    const processed: ProcessedClientAction[] = [];
-    const errors: string[] = [];
-    for (const action of request.actions) {
-      if (action.type === ActionType.SessionType) {
-        const p = sessionTypeParamsSchema.safeParse(action.parameters);
-        if (p.success && p.data.SessionType === 'Port') {
-          this.sawPortType = true;
-          const props = p.data.Properties;
-          this.properties = props && typeof props === 'object' ? { ...(props as PortProperties) } : {};
-          processed.push({
-            ActionType: action.type,
-            ActionStatus: ActionStatus.Success,
-            ActionResult: null,
-            Error: '',
-          });
-        } else {
-          const error = `Unknown session type ${p.success ? p.data.SessionType : 'unreadable'}`;
-          errors.push(error);
-          processed.push({
-            ActionType: action.type,
-            ActionStatus: ActionStatus.Failed,
-            ActionResult: null,
-            Error: error,
-          });
-        }
-      } else if (action.type === ActionType.KMSEncryption) {
-        const error = 'KMS encryption is not used for port sessions';
-        errors.push(error);
-        processed.push({
-          ActionType: action.type,
-          ActionStatus: ActionStatus.Failed,
-          ActionResult: null,
-          Error: error,
-        });
-      } else {
-        const error = `Unsupported action ${action.type}`;
-        errors.push(error);
-        processed.push({
-          ActionType: action.type,
-          ActionStatus: ActionStatus.Unsupported,
-          ActionResult: null,
-          Error: error,
-        });
-      }
-    }
-    const agentVersion = request.agentVersion;
-    const response = handshakeResponsePayload(this.options.clientVersion ?? CLIENT_VERSION, processed, errors);
-    void this.channel.send(PayloadType.HandshakeResponse, response).then(
-      () => {
-        this.handshakeAnswered = true;
-        this.pendingAgentVersion = agentVersion;
-        if (errors.length > 0) this.log.warn('handshake actions failed', { sessionId: this.sessionId, errors });
-        this.channel.retryDelivery();
-      },
-      (e: unknown) => this.fail(`handshake failed: ${e instanceof Error ? e.message : String(e)}`),
-    );
-    return 'accepted';
   }
 
-  private pendingAgentVersion = '';
+  protected acceptSessionType(sessionType: string, properties: unknown): boolean {
+    if (sessionType !== 'Port') return false;
+    this.sawPortType = true;
+    this.properties = properties && typeof properties === 'object' ? { ...(properties as PortProperties) } : {};
+    return true;
+  }
+
+  protected answerKmsEncryption(): ClientActionOutcome {
+    return { error: 'KMS encryption is not used for port sessions' };
+  }
+
+  protected override onHandshakeAnswered(request: HandshakeRequest): void {
+    this.pendingAgentVersion = request.agentVersion;
+  }
 
   private onHandshakeComplete(payload: Uint8Array): StreamDisposition {
     if (!this.handshakeAnswered) return 'not-ready';
@@ -826,7 +703,7 @@ export class PortSession implements Disposable {
       closed: (c) => {
         if (this.active !== c) return;
         this.active = undefined;
-        if (this._end) return;
+        if (this.end) return;
         if (isBasic) {
           // §7.4: the local client went away; the agent drops its destination connection.
           this.pump.pushFlag(FlagValue.DisconnectToPort);
@@ -852,7 +729,7 @@ export class PortSession implements Disposable {
     const ms = this.options.handshakeTimeoutMs ?? 30_000;
     this.handshakeTimer = setTimeout(() => {
       this.handshakeTimer = undefined;
-      if (this.phase !== 'ready' && !this._end)
+      if (this.phase !== 'ready' && !this.end)
         this.fail(`the instance did not complete the port session handshake within ${Math.round(ms / 1000)} s`);
     }, ms);
   }
@@ -862,33 +739,7 @@ export class PortSession implements Disposable {
     this.handshakeTimer = undefined;
   }
 
-  private fail(message: string): void {
-    if (this._end) return;
-    this.log.warn('port session failed', { sessionId: this.sessionId, message });
-    this.finish({ kind: 'failed', message });
-    this.channel.close();
-  }
-
-  private onChannelEnd(end: DataChannelEnd): void {
-    switch (end.kind) {
-      case 'channel-closed':
-        this.finish({ kind: 'ended', message: end.output });
-        return;
-      case 'closed-by-client':
-        this.finish({ kind: 'closed-by-client' });
-        return;
-      case 'resend-timeout':
-        void this.options.terminateApi?.().catch(() => undefined);
-        this.finish({ kind: 'failed', message: end.detail });
-        return;
-      default:
-        this.finish({ kind: 'failed', message: end.detail });
-    }
-  }
-
-  private finish(end: SessionEnd): void {
-    if (this._end) return;
-    this._end = end;
+  protected override onEnding(end: SessionEnd): void {
     this.phase = 'ended';
     this.clearHandshakeTimer();
     const message =
@@ -906,8 +757,6 @@ export class PortSession implements Disposable {
       if (end.kind === 'ended' && this._info?.variant === 'stream') active.remoteEnd();
       else active.finish(end.kind === 'closed-by-client' ? undefined : err);
     }
-    this.resolveEnded(end);
-    this._onDidEnd.fire(end);
   }
 }
 

@@ -2,11 +2,8 @@
  * Starting port sessions (fact sheet §1.2, §7): the documents and parameters for local port forwarding, remote-host
  * forwarding and SSH, and StartSession + data channel + {@link PortSession} in one call.
  */
-import { PortholeError } from '../../../shared/errors';
-import { t } from '../../../shared/i18n/catalog';
-import { DataChannelClosedError } from './dataChannel';
 import { PortSession, type PortSessionOptions } from './portSession';
-import { describeEnd, type SessionStarter, type SessionTarget } from './sessionStarter';
+import { openSessionChannel, type SessionStarter, type SessionTarget } from './sessionStarter';
 
 export const PortDocuments = {
   portForwarding: 'AWS-StartPortForwardingSession',
@@ -53,15 +50,7 @@ export function portSessionOpener(
   return async (request) => {
     const { sessionId, channel, terminate } = await starter.startChannel(request);
     const session = new PortSession({ ...options, sessionId, channel, terminateApi: terminate });
-    try {
-      await channel.open();
-    } catch (e) {
-      session.dispose();
-      await terminate().catch(() => undefined);
-      const detail =
-        e instanceof DataChannelClosedError ? describeEnd(e.end) : e instanceof Error ? e.message : String(e);
-      throw new PortholeError('SESSION_FAILED', t('error.SESSION_FAILED', { detail }), { detail });
-    }
+    await openSessionChannel({ channel, session, terminate });
     return session;
   };
 }

@@ -7,34 +7,30 @@
  * {@link onDidOutput}, StdErr (11) on {@link onDidStdErr}, the exit code (12) on {@link onDidExit} (the plugin
  * prints all of them to stdout and always exits 0; we keep them apart and report the real code).
  */
-import { Emitter, type Disposable, type Event } from '../base/lifecycle';
-import { silentLogger, type Logger } from '../base/logger';
+import { Emitter, type Event } from '../base/lifecycle';
 import {
-  CLIENT_VERSION,
-  MAX_PAYLOAD_BYTES,
-  type DataChannel,
-  type DataChannelEnd,
-  type DataChannelState,
-  type StreamDisposition,
-} from './dataChannel';
+  ChannelSession,
+  errorText,
+  type ChannelSessionOptions,
+  type ClientActionOutcome,
+  type SessionEnd,
+} from './channelSession';
+import { MAX_PAYLOAD_BYTES, type DataChannelStateChange, type StreamDisposition } from './dataChannel';
 import { ENCRYPTION_OVERHEAD, SessionCipher, encryptionContext, type DataKeySource } from './encryption';
 import { PayloadType, type ClientMessage } from './message';
 import {
-  ActionStatus,
-  ActionType,
   FlagValue,
   challengePayload,
   flagPayload,
-  handshakeResponsePayload,
   kmsParamsSchema,
   parseChallenge,
   parseExitCode,
   parseHandshakeComplete,
-  parseHandshakeRequest,
-  sessionTypeParamsSchema,
   sizePayload,
-  type ProcessedClientAction,
+  type HandshakeRequest,
 } from './payloads';
+
+export type { SessionEnd } from './channelSession';
 
 export const SessionType = {
   StandardStream: 'Standard_Stream',
@@ -49,26 +45,11 @@ const SHELL_TYPES: ReadonlySet<string> = new Set([
   SessionType.NonInteractiveCommands,
 ]);
 
-/** How a session ended, for people and for exit statuses. */
-export type SessionEnd =
-  /** The service closed the channel; `output` is its reason (empty for a normal end). */
-  | { kind: 'ended'; message: string; exitCode?: number }
-  /** We closed it (terminate / dispose). */
-  | { kind: 'closed-by-client'; exitCode?: number }
-  /** It could not go on: handshake, encryption, resume, connection. */
-  | { kind: 'failed'; message: string; exitCode?: number };
-
-export interface ShellSessionOptions {
-  sessionId: string;
+export interface ShellSessionOptions extends ChannelSessionOptions {
   /** The StartSession target (the KMS encryption context uses it). */
   targetId: string;
-  channel: DataChannel;
   /** Required for sessions with KMS encryption. */
   dataKeys?: DataKeySource;
-  clientVersion?: string;
-  /** Called on terminate() and after a resend timeout: TerminateSession. */
-  terminateApi?: () => Promise<void>;
-  logger?: Logger;
   /**
    * An agent that wants a handshake sends HandshakeRequest first; one that does not sends output first. Input
    * waits until one of them arrives, or this long (a quiet interactive command). Default 2000 ms.
@@ -88,26 +69,22 @@ export interface ShellSessionOptions {
 
 export type SessionPhase = 'starting' | 'handshaking' | 'ready';
 
-export class ShellSession implements Disposable {
-  private readonly channel: DataChannel;
-  private readonly log: Logger;
+export class ShellSession extends ChannelSession {
   private phase: SessionPhase = 'starting';
   private sessionType: string | undefined;
   private _agentVersion = '';
   private cipher: SessionCipher | undefined;
+  /** The KMS key of the handshake in progress; encryption starts once our HandshakeResponse is out. */
+  private pendingCipher: SessionCipher | undefined;
   private pendingInput: Uint8Array[] = [];
   private pendingInputBytes = 0;
   private lastSize: { cols: number; rows: number } | undefined;
   private sentSize: { cols: number; rows: number } | undefined;
   private graceTimer: ReturnType<typeof setTimeout> | undefined;
   private _exitCode: number | undefined;
-  private _end: SessionEnd | undefined;
   private writeChain: Promise<void> = Promise.resolve();
-  private terminating: Promise<void> | undefined;
-  private handshakeAnswered = false;
   private outputPaused = false;
   private queuedInputBytes = 0;
-  private readonly subscriptions: Disposable[] = [];
 
   private readonly _onDidOutput = new Emitter<Uint8Array>();
   /** Output (PT 1) bytes, in order, exactly once. */
@@ -121,39 +98,12 @@ export class ShellSession implements Disposable {
   private readonly _onDidCustomerMessage = new Emitter<string>();
   /** Text the agent wants shown (HandshakeComplete CustomerMessage), e.g. "This session is encrypted using AWS KMS." */
   readonly onDidCustomerMessage: Event<string> = this._onDidCustomerMessage.event;
-  private readonly _onDidChangeState = new Emitter<DataChannelState>();
-  /** The connection state: connecting, open, reconnecting, closed, failed. */
-  readonly onDidChangeState: Event<DataChannelState> = this._onDidChangeState.event;
   private readonly _onDidBecomeReady = new Emitter<void>();
   readonly onDidBecomeReady: Event<void> = this._onDidBecomeReady.event;
-  private readonly _onDidEnd = new Emitter<SessionEnd>();
-  /** Fires once, when the session is over. */
-  readonly onDidEnd: Event<SessionEnd> = this._onDidEnd.event;
-
-  readonly ended: Promise<SessionEnd>;
-  private resolveEnded!: (end: SessionEnd) => void;
 
   constructor(private readonly options: ShellSessionOptions) {
-    this.channel = options.channel;
-    this.log = options.logger ?? silentLogger;
-    this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
-    this.channel.setStreamHandler((m) => this.onStreamMessage(m));
-    this.subscriptions.push(
-      this.channel.onDidChangeState((s) => {
-        this._onDidChangeState.fire(s.state);
-        if (s.state === 'open' && this.phase === 'starting' && !this.graceTimer) this.startGrace();
-        if (s.end) this.onChannelEnd(s.end);
-      }),
-    );
+    super(options);
     if (this.channel.state === 'open') this.startGrace();
-  }
-
-  get sessionId(): string {
-    return this.options.sessionId;
-  }
-
-  get state(): DataChannelState {
-    return this.channel.state;
   }
 
   get isReady(): boolean {
@@ -169,17 +119,8 @@ export class ShellSession implements Disposable {
     return this._agentVersion;
   }
 
-  /** Counters of the underlying channel (sent, resent, duplicates, reconnects, ...). */
-  get channelStats(): Readonly<DataChannel['stats']> {
-    return this.channel.stats;
-  }
-
   get exitCode(): number | undefined {
     return this._exitCode;
-  }
-
-  get end(): SessionEnd | undefined {
-    return this._end;
   }
 
   /**
@@ -190,7 +131,7 @@ export class ShellSession implements Disposable {
   write(data: Uint8Array | string): Promise<void> {
     const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
     if (bytes.length === 0) return Promise.resolve();
-    if (this._end) return Promise.reject(new Error('the session has ended'));
+    if (this.end) return Promise.reject(new Error('the session has ended'));
     if (this.phase !== 'ready') {
       if (this.pendingInputBytes + bytes.length > (this.options.maxPendingInputBytes ?? 1024 * 1024)) {
         return Promise.reject(new Error('too much input before the session is ready'));
@@ -224,7 +165,7 @@ export class ShellSession implements Disposable {
       return Promise.reject(new RangeError(`invalid terminal size ${cols}x${rows}`));
     }
     this.lastSize = { cols, rows };
-    if (this._end) return Promise.resolve();
+    if (this.end) return Promise.resolve();
     // Size is never encrypted and harmless during a handshake (the agent acks and drops it), so it can go early;
     // it is sent again once the session is ready.
     return this.enqueue(() => this.sendSizeIfChanged());
@@ -254,43 +195,18 @@ export class ShellSession implements Disposable {
     return this.enqueue(() => this.channel.send(PayloadType.Flag, flagPayload(FlagValue.TerminateSession)));
   }
 
-  /**
-   * Ends the session: TerminateSession (when configured), then waits briefly for the service's channel_closed and
-   * closes the channel. Resolves with how the session ended.
-   */
-  terminate(waitMs = 3000): Promise<SessionEnd> {
-    if (this._end) return Promise.resolve(this._end);
-    this.terminating ??= (async () => {
-      try {
-        await this.options.terminateApi?.();
-      } catch (e) {
-        this.log.warn('TerminateSession failed', {
-          sessionId: this.sessionId,
-          error: e instanceof Error ? e.message : String(e),
-        });
-      }
-      if (!this._end && this.options.terminateApi) {
-        await Promise.race([this.ended, new Promise((r) => setTimeout(r, waitMs).unref())]);
-      }
-      if (!this._end) this.channel.close();
-    })();
-    return this.terminating.then(() => this._end ?? { kind: 'closed-by-client' as const });
-  }
+  // ------------------------------------------------------------------ internals
 
-  dispose(): void {
-    if (!this._end) this.channel.close();
+  protected override disposeSession(): void {
     this.clearGrace();
-    for (const s of this.subscriptions.splice(0)) s.dispose();
-    this.channel.setStreamHandler(undefined);
-    this.channel.dispose();
     for (const e of [this._onDidOutput, this._onDidStdErr, this._onDidCustomerMessage, this._onDidBecomeReady])
       e.dispose();
     this._onDidExit.dispose();
-    this._onDidChangeState.dispose();
-    this._onDidEnd.dispose();
   }
 
-  // ------------------------------------------------------------------ internals
+  protected override onChannelStateChange(s: DataChannelStateChange): void {
+    if (s.state === 'open' && this.phase === 'starting' && !this.graceTimer) this.startGrace();
+  }
 
   private enqueue(task: () => Promise<void>): Promise<void> {
     const next = this.writeChain.then(task);
@@ -343,10 +259,8 @@ export class ShellSession implements Disposable {
     queueMicrotask(() => this.channel.retryDelivery());
   }
 
-  private onStreamMessage(m: ClientMessage): StreamDisposition {
+  protected onStreamMessage(m: ClientMessage): StreamDisposition {
     switch (m.payloadType) {
-      case PayloadType.HandshakeRequest:
-        return this.onHandshakeRequest(m.payload);
       case PayloadType.EncChallengeRequest:
         return this.onChallenge(m.payload);
       case PayloadType.HandshakeComplete:
@@ -394,95 +308,44 @@ export class ShellSession implements Disposable {
     return 'accepted';
   }
 
-  private onHandshakeRequest(payload: Uint8Array): StreamDisposition {
-    const request = parseHandshakeRequest(payload);
-    if (!request) {
-      this.fail('the instance sent a handshake request that could not be read');
-      return 'rejected';
-    }
+  protected override onHandshakeStarted(request: HandshakeRequest): void {
     this.clearGrace();
     this.phase = 'handshaking';
     this._agentVersion = request.agentVersion;
-    void this.answerHandshake(request.actions).catch((e: unknown) =>
-      this.fail(`handshake failed: ${e instanceof Error ? e.message : String(e)}`),
-    );
-    return 'accepted';
   }
 
-  private async answerHandshake(actions: { type: string; parameters: unknown }[]): Promise<void> {
-    const processed: ProcessedClientAction[] = [];
-    const errors: string[] = [];
-    let key: SessionCipher | undefined;
-    for (const action of actions) {
-      if (action.type === ActionType.SessionType) {
-        const p = sessionTypeParamsSchema.safeParse(action.parameters);
-        if (p.success && SHELL_TYPES.has(p.data.SessionType)) {
-          this.sessionType = p.data.SessionType;
-          processed.push({
-            ActionType: action.type,
-            ActionStatus: ActionStatus.Success,
-            ActionResult: null,
-            Error: '',
-          });
-        } else {
-          const type = p.success ? p.data.SessionType : 'unreadable';
-          const error = `Unknown session type ${type}`;
-          errors.push(error);
-          processed.push({
-            ActionType: action.type,
-            ActionStatus: ActionStatus.Failed,
-            ActionResult: null,
-            Error: error,
-          });
-        }
-      } else if (action.type === ActionType.KMSEncryption) {
-        try {
-          const p = kmsParamsSchema.parse(action.parameters);
-          if (!this.options.dataKeys) throw new Error('KMS encryption is required but no KMS client is configured');
-          const dataKey = await this.options.dataKeys.generateDataKey(
-            p.KMSKeyId,
-            encryptionContext(this.options.sessionId, this.options.targetId),
-          );
-          key = new SessionCipher(dataKey.plaintext);
-          processed.push({
-            ActionType: action.type,
-            ActionStatus: ActionStatus.Success,
-            ActionResult: {
-              KMSCipherTextKey: Buffer.from(dataKey.ciphertextBlob).toString('base64'),
-              KMSCipherTextHash: null,
-            },
-            Error: '',
-          });
-        } catch (e) {
-          const error = `KMS encryption failed: ${e instanceof Error ? e.message : String(e)}`;
-          errors.push(error);
-          processed.push({
-            ActionType: action.type,
-            ActionStatus: ActionStatus.Failed,
-            ActionResult: null,
-            Error: error,
-          });
-        }
-      } else {
-        const error = `Unsupported action ${action.type}`;
-        errors.push(error);
-        processed.push({
-          ActionType: action.type,
-          ActionStatus: ActionStatus.Unsupported,
-          ActionResult: null,
-          Error: error,
-        });
-      }
+  protected acceptSessionType(sessionType: string): boolean {
+    if (!SHELL_TYPES.has(sessionType)) return false;
+    this.sessionType = sessionType;
+    return true;
+  }
+
+  protected async answerKmsEncryption(parameters: unknown): Promise<ClientActionOutcome> {
+    try {
+      const p = kmsParamsSchema.parse(parameters);
+      if (!this.options.dataKeys) throw new Error('KMS encryption is required but no KMS client is configured');
+      const dataKey = await this.options.dataKeys.generateDataKey(
+        p.KMSKeyId,
+        encryptionContext(this.options.sessionId, this.options.targetId),
+      );
+      this.pendingCipher = new SessionCipher(dataKey.plaintext);
+      return {
+        result: { KMSCipherTextKey: Buffer.from(dataKey.ciphertextBlob).toString('base64'), KMSCipherTextHash: null },
+      };
+    } catch (e) {
+      return { error: `KMS encryption failed: ${errorText(e)}` };
     }
-    if (this._end) return;
-    const response = handshakeResponsePayload(this.options.clientVersion ?? CLIENT_VERSION, processed, errors);
-    await this.enqueue(() => this.channel.send(PayloadType.HandshakeResponse, response));
+  }
+
+  /** In the write order, so a Size written before it keeps its place. */
+  protected override sendHandshakeResponse(payload: Uint8Array): Promise<void> {
+    return this.enqueue(() => this.channel.send(PayloadType.HandshakeResponse, payload));
+  }
+
+  protected override onHandshakeAnswered(): void {
     // Encryption is on from here (the agent's challenge is already encrypted).
-    if (key) this.cipher = key;
-    this.handshakeAnswered = true;
-    if (errors.length > 0) this.log.warn('handshake actions failed', { sessionId: this.sessionId, errors });
-    // Messages that arrived while we were busy (the challenge, HandshakeComplete).
-    this.channel.retryDelivery();
+    if (this.pendingCipher) this.cipher = this.pendingCipher;
+    this.pendingCipher = undefined;
   }
 
   private onChallenge(payload: Uint8Array): StreamDisposition {
@@ -511,51 +374,29 @@ export class ShellSession implements Disposable {
     return 'accepted';
   }
 
-  private fail(message: string): void {
-    this.log.warn('session failed', { sessionId: this.sessionId, message });
-    this.finish({ kind: 'failed', message });
-    this.channel.close();
-  }
-
-  private onChannelEnd(end: DataChannelEnd): void {
-    switch (end.kind) {
-      case 'channel-closed':
-        if (end.undelivered > 0) {
-          this.finish({
-            kind: 'failed',
-            message: `the instance ended the session before all output arrived (${end.undelivered} later messages were received but earlier ones never came)`,
-          });
-        } else if (this.options.expectExitCode && this._exitCode === undefined && end.output === '') {
-          this.finish({
-            kind: 'failed',
-            message:
-              "the instance ended the session before the command's exit code arrived; its output may be incomplete",
-          });
-        } else {
-          this.finish({ kind: 'ended', message: end.output });
-        }
-        return;
-      case 'closed-by-client':
-        this.finish({ kind: 'closed-by-client' });
-        return;
-      case 'resend-timeout':
-        // As the plugin does: tell the service to end the session.
-        void this.options.terminateApi?.().catch(() => undefined);
-        this.finish({ kind: 'failed', message: end.detail });
-        return;
-      default:
-        this.finish({ kind: 'failed', message: end.detail });
+  protected override channelClosedEnd(end: { output: string; undelivered: number }): SessionEnd {
+    if (end.undelivered > 0) {
+      return {
+        kind: 'failed',
+        message: `the instance ended the session before all output arrived (${end.undelivered} later messages were received but earlier ones never came)`,
+      };
     }
+    if (this.options.expectExitCode && this._exitCode === undefined && end.output === '') {
+      return {
+        kind: 'failed',
+        message: "the instance ended the session before the command's exit code arrived; its output may be incomplete",
+      };
+    }
+    return { kind: 'ended', message: end.output };
   }
 
-  private finish(end: SessionEnd): void {
-    if (this._end) return;
+  protected override completeEnd(end: SessionEnd): SessionEnd {
+    return this._exitCode === undefined ? end : { ...end, exitCode: this._exitCode };
+  }
+
+  protected override onEnding(): void {
     this.clearGrace();
-    const withCode: SessionEnd = this._exitCode === undefined ? end : { ...end, exitCode: this._exitCode };
-    this._end = withCode;
     this.pendingInput = [];
     this.pendingInputBytes = 0;
-    this.resolveEnded(withCode);
-    this._onDidEnd.fire(withCode);
   }
 }

@@ -13,6 +13,7 @@ import type { KMSClient } from '@aws-sdk/client-kms';
 import { PortholeError } from '../../../shared/errors';
 import { t } from '../../../shared/i18n/catalog';
 import { toPortholeError } from '../aws/errors';
+import type { Disposable } from '../base/lifecycle';
 import { silentLogger, type Logger } from '../base/logger';
 import {
   DataChannel,
@@ -92,73 +93,28 @@ export class SessionStarter {
    * continues in the background; input written meanwhile waits). Throws PortholeError with a stable code.
    */
   async start(request: StartShellRequest): Promise<ShellSession> {
+    const { sessionId, channel, terminate } = await this.startChannel(request);
     const { profile, region, target } = request;
-    const ssm = this.deps.clients.ssm({ profile, region });
-    let started: { SessionId?: string; TokenValue?: string; StreamUrl?: string };
-    try {
-      started = await ssm.send(
-        new StartSessionCommand({
-          Target: target,
-          ...(request.documentName ? { DocumentName: request.documentName } : {}),
-          ...(request.parameters ? { Parameters: request.parameters } : {}),
-          ...(request.reason ? { Reason: request.reason } : {}),
-        }),
-      );
-    } catch (e) {
-      throw this.startError(e, request);
-    }
-    const { SessionId: sessionId, TokenValue: token, StreamUrl: streamUrl } = started;
-    if (!sessionId || !token || !streamUrl) {
-      throw new PortholeError(
-        'SESSION_FAILED',
-        t('error.SESSION_FAILED', { detail: 'StartSession returned no stream URL or token' }),
-        {
-          detail: 'StartSession returned no stream URL or token',
-        },
-      );
-    }
-    this.log.info('session started', { sessionId, target });
-
-    const terminateApi = async () => {
-      await ssm.send(new TerminateSessionCommand({ SessionId: sessionId }));
-    };
-    const channel = new DataChannel({
-      streamUrl,
-      token,
-      sessionId,
-      clientId: this.clientId,
-      logger: this.log,
-      resume: () => this.resume(ssm, sessionId),
-      ...this.deps.channelOptions,
-    });
     const session = new ShellSession({
       sessionId,
       targetId: target,
       channel,
       dataKeys: this.deps.dataKeys ?? kmsDataKeySource(this.deps.clients.kms({ profile, region })),
-      terminateApi,
+      terminateApi: terminate,
       logger: this.log,
       expectExitCode: request.parameters?.separateOutputStream?.[0] === 'true',
       ...this.deps.sessionOptions,
     });
     if (request.initialSize)
       void session.resize(request.initialSize.cols, request.initialSize.rows).catch(() => undefined);
-    try {
-      await channel.open();
-    } catch (e) {
-      session.dispose();
-      await terminateApi().catch(() => undefined);
-      const detail =
-        e instanceof DataChannelClosedError ? describeEnd(e.end) : e instanceof Error ? e.message : String(e);
-      throw new PortholeError('SESSION_FAILED', t('error.SESSION_FAILED', { detail }), { detail });
-    }
+    await openSessionChannel({ channel, session, terminate });
     return session;
   }
 
   /**
-   * StartSession and a {@link DataChannel} for it, not opened yet, with ResumeSession wired for drops: for session
-   * kinds other than shells (port sessions attach their own handler, then `channel.open()`). `terminate` calls
-   * TerminateSession. Throws PortholeError with a stable code.
+   * StartSession and a {@link DataChannel} for it, not opened yet, with ResumeSession wired for drops: the session
+   * kind attaches its handler, then opens it ({@link openSessionChannel}). `terminate` calls TerminateSession.
+   * Throws PortholeError with a stable code.
    */
   async startChannel(request: StartShellRequest): Promise<StartedChannel> {
     const { profile, region, target } = request;
@@ -221,6 +177,26 @@ export class SessionStarter {
       return new PortholeError('INVALID_DOCUMENT', t('error.INVALID_DOCUMENT', { document }), { document });
     }
     return toPortholeError(e, { profile: request.profile, region: request.region, operation: 'StartSession' });
+  }
+}
+
+/**
+ * Opens a started session's channel (its handler attached). If it cannot open, the session is disposed,
+ * TerminateSession is called and a SESSION_FAILED PortholeError says why.
+ */
+export async function openSessionChannel(started: {
+  channel: DataChannel;
+  session: Disposable;
+  terminate: () => Promise<void>;
+}): Promise<void> {
+  try {
+    await started.channel.open();
+  } catch (e) {
+    started.session.dispose();
+    await started.terminate().catch(() => undefined);
+    const detail =
+      e instanceof DataChannelClosedError ? describeEnd(e.end) : e instanceof Error ? e.message : String(e);
+    throw new PortholeError('SESSION_FAILED', t('error.SESSION_FAILED', { detail }), { detail });
   }
 }
 
