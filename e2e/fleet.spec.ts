@@ -46,6 +46,13 @@ async function chooseProfiles(page: Page, profiles: string[]) {
 test.describe('fleet browser', () => {
   test('a facet click filters the list and writes the term into the query', async ({ page, fleetStack }) => {
     await openApp(page, fleetStack.appUrl);
+    // At this window width the sidebar starts hidden; the toggle shows it (and is remembered).
+    const toggle = page.getByRole('button', { name: 'Tags', exact: true });
+    await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+    await toggle.click();
+    await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+    // Name is no facet: every value differs.
+    await expect(facet(page, 'Name')).toHaveCount(0);
     await facet(page, 'Environment')
       .getByRole('button', { name: /^staging/ })
       .click();

@@ -91,21 +91,21 @@ test.describe('instance list', () => {
     await expect(page.getByRole('status').filter({ hasText: /instances$/ })).toHaveText('4 instances');
   });
 
-  test('the search box filters the list and says how many are shown', async ({ page, stack }) => {
+  test('the query box filters the list and says how many are shown', async ({ page, stack }) => {
     await openApp(page, stack.appUrl);
     const search = page.getByRole('searchbox', { name: 'Search instances' });
 
-    await search.fill('PAYMENTS');
+    await search.fill('tag:Team=PAYMENTS');
     await expect(page.getByText('3 of 11 shown')).toBeVisible();
     await expect(instanceGrid(page).getByRole('row')).toHaveCount(4);
     await expect(row(page, /api-prod-1/)).toBeVisible();
     await expect(row(page, /web-prod-1/)).toHaveCount(0);
 
-    await search.fill('role=bastion');
+    await search.fill('tag:Role=bastion');
     await expect(page.getByText('1 of 11 shown')).toBeVisible();
     await expect(row(page, /bastion-prod/)).toBeVisible();
 
-    await search.fill('windows');
+    await search.fill('platform:windows');
     await expect(row(page, /win-ad-prod/)).toBeVisible();
     await expect(page.getByText('1 of 11 shown')).toBeVisible();
 
@@ -117,10 +117,10 @@ test.describe('instance list', () => {
     // Japanese: tag values and names in Tokyo.
     await page.getByLabel('Region').selectOption('ap-northeast-1');
     await expect(row(page, /ウェブサーバー/)).toBeVisible();
-    await search.fill('決済');
+    await search.fill('tag:Team=決済*');
     await expect(page.getByText('1 of 4 shown')).toBeVisible();
     await expect(row(page, /ウェブサーバー/)).toBeVisible();
-    await search.fill('山田');
+    await search.fill('tag:担当者="山田 *"');
     await expect(page.getByText('1 of 4 shown')).toBeVisible();
     await search.fill('分析');
     await expect(row(page, /分析基盤-dev/)).toBeVisible();

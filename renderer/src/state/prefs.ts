@@ -16,6 +16,7 @@ export const PREF_KEYS = {
   recents: 'porthole.fleet.recents',
   groupBy: 'porthole.fleet.groupBy',
   refreshMinutes: 'porthole.fleet.refreshMinutes',
+  facets: 'porthole.fleet.facets',
 } as const;
 
 /** At most this many recents are kept (most recent first). */
@@ -79,4 +80,10 @@ export function readGroupBy(storage: PreferenceStorage | undefined): string[] {
 export function readRefreshMinutes(storage: PreferenceStorage | undefined): number {
   const value = readJson(storage, PREF_KEYS.refreshMinutes);
   return typeof value === 'number' && (REFRESH_CHOICES as readonly number[]).includes(value) ? value : 0;
+}
+
+/** Whether the tag sidebar is shown; undefined: never chosen (the view decides by the window's width). */
+export function readShowFacets(storage: PreferenceStorage | undefined): boolean | undefined {
+  const value = readJson(storage, PREF_KEYS.facets);
+  return typeof value === 'boolean' ? value : undefined;
 }

@@ -17,6 +17,7 @@ import {
   readGroupBy,
   readRecents,
   readRefreshMinutes,
+  readShowFacets,
   readSources,
   writePref,
   type PreferenceStorage,
@@ -103,6 +104,8 @@ export interface AppData {
   readonly listFilter: ListFilter;
   /** Tag keys the list is grouped by, outermost first. */
   readonly groupBy: readonly string[];
+  /** The tag sidebar; undefined until the user chooses (then the window's width decides). */
+  readonly showFacets?: boolean;
   readonly mfaPrompts: readonly MfaPromptEvent[];
   readonly sso?: SsoSignInView;
   readonly theme: ThemePreference;
@@ -130,6 +133,7 @@ export interface AppActions {
   noteRecent(instanceId: string): void;
   setListFilter(filter: ListFilter): void;
   setGroupBy(keys: readonly string[]): void;
+  setShowFacets(show: boolean): void;
   /** Answers an MFA prompt; without a code it cancels it. Resolves to an error when the host refused. */
   answerMfa(id: string, code?: string): Promise<ErrorValue | undefined>;
   /** Runs the SSO device sign-in of a profile, then lists the fleet again. */
@@ -424,6 +428,7 @@ export function createAppStore({ bridge, storage }: AppStoreDeps): AppStore {
       recents: readRecents(storage),
       listFilter: 'all',
       groupBy: readGroupBy(storage),
+      ...(readShowFacets(storage) !== undefined ? { showFacets: readShowFacets(storage) } : {}),
       mfaPrompts: [],
       theme: readTheme(storage),
 
@@ -503,6 +508,11 @@ export function createAppStore({ bridge, storage }: AppStoreDeps): AppStore {
         const next = [...new Set(keys)].slice(0, 4);
         set({ groupBy: next });
         writePref(storage, PREF_KEYS.groupBy, next);
+      },
+
+      setShowFacets(showFacets) {
+        set({ showFacets });
+        writePref(storage, PREF_KEYS.facets, showFacets);
       },
 
       async answerMfa(id, code) {

@@ -20,7 +20,8 @@ const FIRST_VALUES = 6;
 export function FacetSidebar({ index, query, onQueryChange }: FacetSidebarProps) {
   const t = useT();
   // The index object is replaced whenever the list changes.
-  const keys = useMemo(() => index.keys(), [index]);
+  // A key whose every value is different (Name, serial numbers) groups nothing: the list shows it already.
+  const keys = useMemo(() => index.keys().filter((k) => k.count <= 1 || k.values < k.count), [index]);
   return (
     <nav className="facets" aria-label={t('fleet.facets.label')}>
       <h2 className="facets__title">{t('fleet.facets.label')}</h2>

@@ -31,6 +31,8 @@ import { EmptyState, ErrorState, LoadingState, NoMatchState, NoProfilesState } f
 import { InstanceTable } from './InstanceTable';
 
 export const REGION_SELECT_ID = 'region-select';
+/** Windows at least this wide show the tag sidebar by default. */
+const WIDE_WINDOW = 1400;
 
 /** Keeps the compiled predicate of the last query (a keystroke compiles once, not once per row). */
 function useQueryFilter(instances: readonly Instance[], query: string): readonly Instance[] {
@@ -73,6 +75,10 @@ export function InstancesView({ searchRef }: { searchRef?: RefObject<HTMLInputEl
   const noteRecent = useApp((s) => s.noteRecent);
   const setListFilter = useApp((s) => s.setListFilter);
   const setGroupBy = useApp((s) => s.setGroupBy);
+  const showFacetsChoice = useApp((s) => s.showFacets);
+  const setShowFacets = useApp((s) => s.setShowFacets);
+  // Until the user chooses, the sidebar shows when the window has room for it beside the columns.
+  const showFacets = showFacetsChoice ?? (typeof window !== 'undefined' && window.innerWidth >= WIDE_WINDOW);
   const setRefreshMinutes = useApp((s) => s.setRefreshMinutes);
   const ssoSignIn = useApp((s) => s.ssoSignIn);
   const ownSearchRef = useRef<HTMLInputElement>(null);
@@ -249,6 +255,14 @@ export function InstancesView({ searchRef }: { searchRef?: RefObject<HTMLInputEl
         </p>
       </div>
       <div className="subbar">
+        <button
+          type="button"
+          className="btn btn--secondary btn--small"
+          aria-pressed={showFacets}
+          onClick={() => setShowFacets(!showFacets)}
+        >
+          {t('fleet.facets.label')}
+        </button>
         <div className="segmented" role="radiogroup" aria-label={t('fleet.list.filter')}>
           {filters.map((f) => (
             <button
@@ -288,7 +302,7 @@ export function InstancesView({ searchRef }: { searchRef?: RefObject<HTMLInputEl
       </div>
       <SourceBanner />
       <div className="instances__body">
-        {status === 'ready' && instances.length > 0 && (
+        {showFacets && status === 'ready' && instances.length > 0 && (
           <FacetSidebar index={index} query={query} onQueryChange={setQuery} />
         )}
         <div className="instances__list" ref={listRef}>
