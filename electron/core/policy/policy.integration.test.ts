@@ -246,3 +246,78 @@ describe('lintPolicy', () => {
     expect(ja.findings[0]!.message).toContain('他人のセッションも終了できます');
   });
 });
+
+describe('a generated end-user policy attached to a user in the emulator', () => {
+  it('lets StartSession through for tagged instances and the chosen document only, and TerminateSession on own sessions', async () => {
+    const { createEmulator } = await import('../../../emulator/server');
+    const { sessionsPlugin } = await import('../../../emulator/sessions/install');
+    const { SSMClient, StartSessionCommand, TerminateSessionCommand } = await import('@aws-sdk/client-ssm');
+    const policy = endUserPolicy({ targets: { kind: 'tags', tags: { Team: ['決済チーム'] } }, documents: ['shell'] });
+    const emulator = await createEmulator({
+      plugins: [sessionsPlugin({ pacing: false })],
+      fleet: {
+        accountId: ACCOUNT,
+        iam: {
+          users: [
+            {
+              name: 'alice',
+              accessKeys: [{ accessKeyId: 'alice', secretAccessKey: 'alice-secret' }],
+              inlinePolicies: { Generated: policy as unknown as Record<string, unknown> },
+            },
+          ],
+        },
+        instances: [
+          {
+            id: 'i-0aaaaaaaaaaaaaaa1',
+            region: REGION,
+            platform: 'ubuntu',
+            privateIp: '10.0.0.1',
+            tags: { Team: '決済チーム' },
+          },
+          {
+            id: 'i-0aaaaaaaaaaaaaaa2',
+            region: REGION,
+            platform: 'ubuntu',
+            privateIp: '10.0.0.2',
+            tags: { Team: 'data' },
+          },
+        ],
+      },
+    });
+    const ssm = new SSMClient({
+      region: REGION,
+      endpoint: emulator.url,
+      credentials: { accessKeyId: 'alice', secretAccessKey: 'alice-secret' },
+      maxAttempts: 1,
+    });
+    const failure = async (p: Promise<unknown>) => {
+      try {
+        await p;
+      } catch (e) {
+        return (e as Error).name;
+      }
+      return 'succeeded';
+    };
+    try {
+      const started = await ssm.send(new StartSessionCommand({ Target: 'i-0aaaaaaaaaaaaaaa1' }));
+      expect(started.SessionId).toMatch(/^alice-/);
+      expect(await failure(ssm.send(new StartSessionCommand({ Target: 'i-0aaaaaaaaaaaaaaa2' })))).toBe(
+        'AccessDeniedException',
+      );
+      expect(
+        await failure(
+          ssm.send(
+            new StartSessionCommand({ Target: 'i-0aaaaaaaaaaaaaaa1', DocumentName: 'AWS-StartPortForwardingSession' }),
+          ),
+        ),
+      ).toBe('AccessDeniedException');
+      expect(await failure(ssm.send(new TerminateSessionCommand({ SessionId: started.SessionId! })))).toBe('succeeded');
+      expect(await failure(ssm.send(new TerminateSessionCommand({ SessionId: 'bob-0123456789abcdef0' })))).toBe(
+        'AccessDeniedException',
+      );
+    } finally {
+      ssm.destroy();
+      await emulator.close();
+    }
+  });
+});
