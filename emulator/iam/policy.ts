@@ -220,16 +220,9 @@ export function substituteVariables(text: string, keys: RequestContext['keys']):
   });
 }
 
-/** After substitution, `${*}`/`${?}` stand for literal characters (escaped so glob matching keeps them literal). */
-function literalize(pattern: string): { pattern: string; hasLiteral: boolean } {
-  const hasLiteral = pattern.includes('\u0001');
-  return { pattern, hasLiteral };
-}
-
+/** Glob matching where `${*}`/`${?}` (markers after substitution) stand for literal `*` and `?`. */
 function globWithLiterals(pattern: string, value: string, ignoreCase = false): boolean {
-  const { hasLiteral } = literalize(pattern);
-  if (!hasLiteral) return globMatch(pattern, value, ignoreCase);
-  // Build a regex directly: markers become literal * and ?.
+  if (!pattern.includes('\u0001')) return globMatch(pattern, value, ignoreCase);
   let source = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
