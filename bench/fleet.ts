@@ -6,12 +6,18 @@
  *            `ec2 describe-instances` (JSON output, default paging), once region after region and once with the
  *            4 regions in parallel (as a shell script with `&` would).
  *   query    main-process figures of the shared query language over the 10,000 rows (TagIndex build, compile +
- *            filter per query); the renderer's per-keystroke latency in Chromium is measured separately.
+ *            filter per query).
+ *   browser  the real renderer in headless Chromium through the web host (the same emulator, 4 regions chosen):
+ *            time to the complete list on screen, then per keystroke of typed queries the time from the input event
+ *            to the commit of the filtered list and to the next frame (flat list, and grouped by Environment > Role),
+ *            and the renderer's JS heap and DOM size. Needs the built renderer (`npm run build:renderer`).
  *
- *   npm run bench -- fleet [--count 10000] [--runs 3] [--cli-runs 1] [--seed 1] [--no-cli] [--aws /usr/bin/aws]
+ *   npm run bench -- fleet [--count 10000] [--runs 3] [--cli-runs 1] [--seed 1] [--no-cli] [--no-browser]
+ *                          [--aws /usr/bin/aws]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chromium, type Page } from '@playwright/test';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +46,7 @@ export async function run(argv: string[]): Promise<unknown> {
       'cli-runs': { type: 'string', default: '1' },
       seed: { type: 'string', default: '1' },
       'no-cli': { type: 'boolean', default: false },
+      'no-browser': { type: 'boolean', default: false },
       aws: { type: 'string', default: '/usr/bin/aws' },
     },
     strict: true,
@@ -136,11 +143,191 @@ export async function run(argv: string[]): Promise<unknown> {
       result.speedup_core_vs_cli_sequential = round(seq / coreMedian);
       result.speedup_core_vs_cli_parallel = round(par / coreMedian);
     }
+    if (!values['no-browser']) result.browser = await browserFigures(emulator.url, dir, kept.length);
     return result;
   } finally {
     await emulator.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Typed one character at a time; each prefix is one measured keystroke. */
+const TYPED_QUERIES = [
+  'tag:Environment=prod -platform:windows',
+  'web ping:online',
+  'tag:Team=data,platform region:eu-*',
+];
+const KEYSTROKE_TARGET_P95_MS = 16;
+
+async function browserFigures(emulatorUrl: string, dir: string, total: number) {
+  const staticIndex = join(ROOT, 'out', 'renderer', 'index.html');
+  if (!existsSync(staticIndex)) throw new Error(`${staticIndex} is missing: run \`npm run build:renderer\` first`);
+  const config = join(dir, 'browser-config');
+  const credentials = join(dir, 'browser-credentials');
+  writeFileSync(config, '[default]\nregion = us-east-1\n');
+  writeFileSync(credentials, '[default]\naws_access_key_id = test\naws_secret_access_key = test\n');
+  const host = await startChild(
+    ['electron/host/serve.ts', '--port', '0', '--endpoint-url', emulatorUrl, '--data-dir', join(dir, 'host-data')],
+    /listening on (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/,
+    {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: dir,
+      AWS_CONFIG_FILE: config,
+      AWS_SHARED_CREDENTIALS_FILE: credentials,
+      AWS_EC2_METADATA_DISABLED: 'true',
+    },
+  );
+  const browser = await chromium.launch({
+    executablePath: process.env.PORTHOLE_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-dev-shm-usage', '--no-first-run', '--disable-gpu'],
+  });
+  try {
+    const scenarios: Record<string, unknown> = {};
+    for (const [name, groupBy] of [
+      ['flat', []],
+      ['grouped_environment_role', ['Environment', 'Role']],
+    ] as const) {
+      const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
+      // The user's remembered choice: the default profile in the 4 regions, tag sidebar shown.
+      await context.addInitScript(
+        `localStorage.setItem('porthole.fleet.sources', ${JSON.stringify(
+          JSON.stringify({ profiles: ['default'], regions: GENERATED_REGIONS }),
+        )});
+         localStorage.setItem('porthole.fleet.groupBy', ${JSON.stringify(JSON.stringify(groupBy))});
+         localStorage.setItem('porthole.fleet.facets', 'true');`,
+      );
+      const page = await context.newPage();
+      const started = performance.now();
+      await page.goto(host.url);
+      await page
+        .getByRole('status')
+        .filter({ hasText: new RegExp(`^${total} instances$`) })
+        .waitFor({ timeout: 180_000 });
+      const toListMs = performance.now() - started;
+      const keystrokes: { commit: number; frame: number }[] = [];
+      for (const query of TYPED_QUERIES) {
+        for (let i = 1; i <= query.length; i++) keystrokes.push(await keystroke(page, query.slice(0, i)));
+        keystrokes.push(await keystroke(page, '')); // clearing shows the whole list again
+      }
+      const memory = await rendererMemory(page);
+      const commit = keystrokes.map((k) => k.commit);
+      const frame = keystrokes.map((k) => k.frame);
+      scenarios[name] = {
+        group_by: groupBy,
+        page_load_to_full_list_ms: round(toListMs),
+        keystrokes: keystrokes.length,
+        input_to_commit_ms: {
+          p50: percentile(commit, 50),
+          p95: percentile(commit, 95),
+          max: round(Math.max(...commit)),
+        },
+        input_to_next_frame_ms: {
+          p50: percentile(frame, 50),
+          p95: percentile(frame, 95),
+          max: round(Math.max(...frame)),
+        },
+        target_p95_ms: KEYSTROKE_TARGET_P95_MS,
+        meets_target: percentile(frame, 95) < KEYSTROKE_TARGET_P95_MS,
+        renderer_memory: memory,
+      };
+      await context.close();
+    }
+    return {
+      ...scenarios,
+      typed_queries: TYPED_QUERIES,
+      note:
+        'headless Chromium (software rendering), 1440x900, web host + emulator on this machine; per keystroke: input event ' +
+        '-> React commit of the list filtered by that text (data-query) -> the next animation frame; memory after GC with the full list shown',
+    };
+  } finally {
+    await browser.close();
+    await host.stop();
+  }
+}
+
+/** Sets the query box to `text` as typing does and times the filtered list's commit and the frame after it. */
+async function keystroke(page: Page, text: string): Promise<{ commit: number; frame: number }> {
+  return (await page.evaluate(`(async (text) => {
+    const input = document.querySelector('input[type="search"]');
+    const list = document.querySelector('[data-query]');
+    const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+    const committed = new Promise((resolve) => {
+      const observer = new MutationObserver(() => {
+        if (list.getAttribute('data-query') === text) {
+          observer.disconnect();
+          resolve(performance.now());
+        }
+      });
+      observer.observe(list, { attributes: true, attributeFilter: ['data-query'] });
+    });
+    const t0 = performance.now();
+    setValue.call(input, text);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    const commit = list.getAttribute('data-query') === text ? performance.now() : await committed;
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    return { commit: commit - t0, frame: performance.now() - t0 };
+  })(${JSON.stringify(text)})`)) as { commit: number; frame: number };
+}
+
+async function rendererMemory(page: Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('Performance.enable');
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const metric = (name: string) => metrics.find((m) => m.name === name)?.value ?? 0;
+  await cdp.detach();
+  return {
+    js_heap_used_mib: mib(metric('JSHeapUsedSize')),
+    js_heap_total_mib: mib(metric('JSHeapTotalSize')),
+    dom_nodes: metric('Nodes'),
+    rendered_rows: (await page.evaluate('document.querySelectorAll("tr[data-index]").length')) as number,
+  };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0);
+}
+
+/** Starts a Node program of this repository and waits for `ready` on its stdout (group 1 is returned as url). */
+async function startChild(
+  args: string[],
+  ready: RegExp,
+  env: NodeJS.ProcessEnv,
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`${args[0]} did not start: ${err}`)), 60_000);
+    child.stdout?.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = ready.exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.stderr?.on('data', (b: Buffer) => (err += b.toString()));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${args[0]} exited (${code}): ${err}`));
+    });
+  }).catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
+  return { url, stop };
 }
 
 async function coreOnce(url: string, sources: { profile: string; region: string }[], env: NodeJS.ProcessEnv) {

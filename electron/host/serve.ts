@@ -9,8 +9,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createAppServices } from '../core/app/composition';
-import type { Launcher } from '../core/aws/ssoSignIn';
-import { streamLogger, type Logger } from '../core/base/logger';
+import { streamLogger } from '../core/base/logger';
+import { hostLauncher, recordingLauncher } from './launcher';
 import { hostText } from './text';
 import { startWebHost } from './web-host';
 
@@ -22,6 +22,8 @@ export interface ServeOptions {
   readonly staticDir: string;
   /** The app's data folder (fleet cache). */
   readonly dataDir: string;
+  /** TEST ONLY: record launcher requests (RDP client, links) as JSON lines in this file instead of launching. */
+  readonly testLauncherLog?: string;
 }
 
 /** The per-user data folder: XDG on Linux, Application Support on macOS, %APPDATA% on Windows. */
@@ -32,19 +34,16 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: N
   return join(env.XDG_DATA_HOME?.trim() || join(home, '.local', 'share'), 'porthole');
 }
 
-/**
- * The web host's Launcher: it opens nothing itself (no browser spawned from a server process, none in tests).
- * The SSO verification link reaches the page that asked as the auth.ssoCode event, and the page shows it.
- */
-export function rendererLauncher(logger: Logger): Launcher {
-  return {
-    openExternal: async () => logger.info('sso sign-in: the verification link is shown in the page'),
-  };
-}
-
 /** Parses the command line; returns a message (and exit code) instead when it cannot run. */
 export function parseServeArgs(argv: readonly string[]): ServeOptions | { exit: number; message: string } {
-  let values: { port?: string; 'endpoint-url'?: string; 'static-dir'?: string; 'data-dir'?: string; help?: boolean };
+  let values: {
+    port?: string;
+    'endpoint-url'?: string;
+    'static-dir'?: string;
+    'data-dir'?: string;
+    'test-launcher-log'?: string;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -53,6 +52,8 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions | { exit: 
         'endpoint-url': { type: 'string' },
         'static-dir': { type: 'string' },
         'data-dir': { type: 'string' },
+        // Browser tests only: see electron/host/launcher.ts.
+        'test-launcher-log': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -76,7 +77,14 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions | { exit: 
     return { exit: 2, message: hostText('host.badDataDir') };
   }
   const dataDir = resolve(dataDirText || defaultDataDir());
-  return { port, staticDir, dataDir, ...(endpointUrl ? { endpointUrl } : {}) };
+  const testLauncherLog = values['test-launcher-log']?.trim();
+  return {
+    port,
+    staticDir,
+    dataDir,
+    ...(endpointUrl ? { endpointUrl } : {}),
+    ...(testLauncherLog ? { testLauncherLog: resolve(testLauncherLog) } : {}),
+  };
 }
 
 function isHttpUrl(value: string): boolean {
@@ -118,9 +126,11 @@ async function main(): Promise<number> {
     host: 'web',
     version: packageVersion(),
     dataDir: parsed.dataDir,
-    launcher: rendererLauncher(logger),
+    launcher: parsed.testLauncherLog ? recordingLauncher(parsed.testLauncherLog) : hostLauncher(logger),
     ...(parsed.endpointUrl ? { endpointUrl: parsed.endpointUrl } : {}),
   });
+  if (parsed.testLauncherLog)
+    logger.warn('TEST ONLY: launch requests are recorded, nothing is started', { file: parsed.testLauncherLog });
   let host;
   try {
     host = await startWebHost({ port: parsed.port, host: '127.0.0.1', staticDir: parsed.staticDir, services, logger });

@@ -12,6 +12,7 @@ import { contentSecurityPolicy } from '../core/app/csp';
 import { DisposableStore } from '../core/base/lifecycle';
 import { streamLogger } from '../core/base/logger';
 import { forwardEvents, registerIpc } from './ipc';
+import { electronLauncher } from './launcher';
 import { APP_SCHEME_PRIVILEGES, handleAppProtocol } from './protocol';
 import { closeSessionsOnQuit } from './quit';
 import { createAppUrlPolicy, parseMainArgs } from './trust';
@@ -59,14 +60,8 @@ if (!app.requestSingleInstanceLock()) {
         version: app.getVersion(),
         // The fleet cache lives with the app's other per-user data.
         dataDir: app.getPath('userData'),
-        // SSO sign-in opens the verification page in the user's browser (http/https only).
-        launcher: {
-          openExternal: async (url) => {
-            const scheme = new URL(url).protocol;
-            if (scheme !== 'https:' && scheme !== 'http:') throw new Error(`refusing to open ${scheme} link`);
-            await shell.openExternal(url);
-          },
-        },
+        // SSO sign-in opens the verification page in the user's browser (http/https only); RDP starts the client.
+        launcher: electronLauncher(shell),
         ...(endpointUrl ? { endpointUrl } : {}),
       }),
     );

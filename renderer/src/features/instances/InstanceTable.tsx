@@ -1,4 +1,5 @@
 import {
+  memo,
   useCallback,
   useEffect,
   useLayoutEffect,
@@ -63,7 +64,8 @@ function useViewport(ref: RefObject<HTMLDivElement | null>) {
  * The instance list as an ARIA grid: one focusable row at a time (roving tabindex), arrows / Home / End /
  * PageUp / PageDown move and select, Escape clears the selection.
  */
-export function InstanceTable({
+/** Memoized: typing in the query box re-renders the view at once, the list only when its rows change. */
+export const InstanceTable = memo(function InstanceTable({
   instances,
   rows: givenRows,
   sourceColumns = false,
@@ -320,7 +322,7 @@ export function InstanceTable({
       </table>
     </div>
   );
-}
+});
 
 /** A node of the group-by tree: `Environment: prod (6)`, collapsible. */
 function GroupHeader({

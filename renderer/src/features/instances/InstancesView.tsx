@@ -128,6 +128,7 @@ export function InstancesView({ searchRef }: { searchRef?: RefObject<HTMLInputEl
   const sourceColumns = selectedProfiles.length > 1 || selectedRegions.length > 1;
   const tagKeys = useMemo(() => index.keys().map((k) => k.key), [index]);
 
+  const onToggleFavourite = useCallback((i: Instance) => toggleFavourite(i.instanceId), [toggleFavourite]);
   const onToggleGroup = useCallback((row: GroupRow) => {
     setCollapsed((prev) => {
       const next = new Set(prev);
@@ -221,7 +222,7 @@ export function InstancesView({ searchRef }: { searchRef?: RefObject<HTMLInputEl
         {...(rows ? { rows } : {})}
         sourceColumns={sourceColumns}
         favourites={favourites}
-        onToggleFavourite={(i) => toggleFavourite(i.instanceId)}
+        onToggleFavourite={onToggleFavourite}
         onToggleGroup={onToggleGroup}
         selectedId={selectedId}
         busy={refreshing}
@@ -303,9 +304,10 @@ export function InstancesView({ searchRef }: { searchRef?: RefObject<HTMLInputEl
       <SourceBanner />
       <div className="instances__body">
         {showFacets && status === 'ready' && instances.length > 0 && (
-          <FacetSidebar index={index} query={query} onQueryChange={setQuery} />
+          <FacetSidebar index={index} query={deferredQuery} onQueryChange={setQuery} />
         )}
-        <div className="instances__list" ref={listRef}>
+        {/* data-query: the query the list on screen was filtered by (the filter is deferred while typing). */}
+        <div className="instances__list" ref={listRef} data-query={deferredQuery}>
           {body}
         </div>
         {selected && status === 'ready' && (
