@@ -504,9 +504,13 @@ describe('DataChannel: a paste to an agent that acks slowly', () => {
    * this clock (sending 1 MiB keeps it busy for ~40 ms); the peer acks 1.5 ms after each keystroke, and acks the
    * paste in arrival order at 12.8 messages per ms (80 ms for 1024), starting only after the first resend tick
    * (the tick is due right after the client's busy send loop, before it reads the acks waiting on the socket).
-   * `lose(seq)` makes the first copy of a message vanish unacked (its resend is acked).
+   * `lose(seq)` makes the first copy of a message vanish unacked (its resend is acked); during `stall` (ms of the
+   * paste's ack phase, [from, to)) the agent processes nothing.
    */
-  async function pasteAgainstSlowAcks(lose: (seq: number) => boolean = () => false) {
+  async function pasteAgainstSlowAcks(
+    lose: (seq: number) => boolean = () => false,
+    stall: { from: number; to: number } = { from: 0, to: 0 },
+  ) {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     let clock = 1000;
     const { peer, channel } = await setup(
@@ -557,7 +561,8 @@ describe('DataChannel: a paste to an agent that acks slowly', () => {
         nextTick += 100;
         vi.advanceTimersByTime(100);
       }
-      await agentProcesses(Math.round(step * 12.8) - Math.round((step - 1) * 12.8));
+      const stalled = step >= stall.from && step < stall.to;
+      await agentProcesses(stalled ? 0 : Math.round(step * 12.8) - Math.round((step - 1) * 12.8));
     }
     await Promise.all(sends);
     expect(channel.unackedCount).toBe(0);
@@ -584,5 +589,23 @@ describe('DataChannel: a paste to an agent that acks slowly', () => {
       (m) => m.messageType === MessageType.InputStreamData && m.sequenceNumber === lostSeq,
     );
     expect(copies).toHaveLength(2);
+  });
+
+  it('recovers a run of 100 messages lost mid-paste, each resent once', async () => {
+    const lost = (seq: number) => seq >= KEYSTROKES + 500 && seq < KEYSTROKES + 600;
+    const { resent } = await pasteAgainstSlowAcks(lost);
+    expect(resent).toBe(100);
+  });
+
+  it('recovers the lost tail of a paste (nothing acked after it): one probe, then the rest once each', async () => {
+    const lost = (seq: number) => seq >= KEYSTROKES + PASTE_MESSAGES - 50;
+    const { resent } = await pasteAgainstSlowAcks(lost);
+    expect(resent).toBe(50);
+  });
+
+  it('an agent that stalls for 250 ms mid-paste costs a few probes, not a burst', async () => {
+    const { resent } = await pasteAgainstSlowAcks(undefined, { from: 20, to: 270 });
+    expect(resent).toBeGreaterThanOrEqual(1);
+    expect(resent).toBeLessThanOrEqual(3);
   });
 });

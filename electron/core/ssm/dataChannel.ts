@@ -7,11 +7,13 @@
  *   retransmits it after the RTO of {@link RoundTripEstimator}. Unlike the plugin it updates the send time of a
  *   resent message (no resend storm), never evicts unacknowledged data (a bounded window, in messages and in bytes
  *   in flight, applies back-pressure to senders instead), takes RTT samples only from messages sent once (Karn),
- *   and resends every expired message (bounded per tick) instead of only the oldest one, so a burst lost with a
- *   dead socket recovers quickly. An expired message is resent only when it looks lost: a message sent after it
- *   was acknowledged (a hole), or no acknowledgement has come for an RTO since the last one and since our last
- *   transmission (acks stopped). An RTO learned from keystrokes is far shorter than the time an agent takes to
- *   acknowledge a paste; while those acks keep coming nothing is resent;
+ *   and can resend many expired messages per tick (bounded) instead of only the oldest one. An expired message is
+ *   resent only when it looks lost: a message first sent after it was acknowledged (a hole: the websocket keeps
+ *   order, so its ack would have come first), or acks stopped (none for an RTO since the last one and since our
+ *   last transmission). When acks stop, only the oldest message goes again (a probe, as TCP does) and the RTO
+ *   backs off (Karn); every expired message goes again only when the probe's ack came and nothing else did in the
+ *   next RTO (they were lost, not slow). An RTO learned from keystrokes is far shorter than the time an agent takes
+ *   to acknowledge a paste, and a busy agent may stall for longer than that: that costs a few probes at most;
  * - acknowledges stream messages, buffers out-of-order ones (bounded), delivers them in order exactly once, and
  *   re-acknowledges duplicates (the plugin drops them silently, so a lost ack made the agent resend forever);
  * - a handler that is not ready yet keeps its message in the buffer and gets it again on {@link retryDelivery};
@@ -148,6 +150,11 @@ interface OutgoingEntry {
   unsampled: boolean;
   /** Order of its latest transmission among all transmissions. */
   txOrder: number;
+  /**
+   * Order of its first transmission on the current socket (0 before): its ack, whichever copy it answers, comes
+   * after everything transmitted before that, so unacked messages transmitted earlier are holes.
+   */
+  ackOrder: number;
 }
 
 interface QueuedSend {
@@ -182,8 +189,11 @@ export class DataChannel implements Disposable {
   private readonly window = new Map<number, OutgoingEntry>();
   private inFlightBytes = 0;
   private txCount = 0;
-  /** Highest txOrder of an acknowledged message: unacked ones transmitted before it are holes. */
+  /** Highest ackOrder of an acknowledged message: unacked ones last transmitted before it are holes. */
   private highestAckedTx = 0;
+  /** Acks stopped: a probe is out, or its ack came (and no other yet). Any other ack ends the stall. */
+  private stall: 'none' | 'probing' | 'probe-acked' = 'none';
+  private probeSeq = -1;
   private lastAckAt = -Infinity;
   private lastTransmitAt = -Infinity;
   private readonly queue: QueuedSend[] = [];
@@ -512,8 +522,10 @@ export class DataChannel implements Disposable {
     this.startTimers();
     // Everything unacked may have died with the old socket (or was never sent): send it now, in order.
     const now = this.opts.now();
+    this.stall = 'none';
     for (const entry of this.window.values()) {
       entry.firstSent = now;
+      entry.ackOrder = 0; // the old socket's copies may have died with it
       this.transmit(entry, now, entry.lastSent !== -Infinity);
     }
     this.pump();
@@ -657,6 +669,7 @@ export class DataChannel implements Disposable {
         firstSent: now,
         unsampled: this.receivePaused,
         txOrder: 0,
+        ackOrder: 0,
       };
       this.window.set(seq, entry);
       this.inFlightBytes += entry.bytes;
@@ -674,6 +687,7 @@ export class DataChannel implements Disposable {
     ws.send(entry.frame);
     entry.lastSent = now;
     entry.txOrder = ++this.txCount;
+    if (entry.ackOrder === 0) entry.ackOrder = entry.txOrder;
     this.lastTransmitAt = now;
     if (isResend) {
       entry.unsampled = true;
@@ -684,8 +698,9 @@ export class DataChannel implements Disposable {
   }
 
   /**
-   * Resends expired messages that look lost (see the file comment): holes at once, the rest only once the acks have
-   * stopped for an RTO. Never-transmitted messages (written while the socket was down) go whenever possible.
+   * Resends expired messages that look lost (see the file comment): holes at once; when acks have stopped for an
+   * RTO, the oldest as a probe, or every expired one once a probe's ack came and no other. Never-transmitted
+   * messages (written while the socket was down) go whenever possible.
    */
   private resendTick(): void {
     // While reading is paused the acks wait unread in the socket: nothing looks lost then.
@@ -693,6 +708,9 @@ export class DataChannel implements Disposable {
     const now = this.opts.now();
     const rto = this.rtt.rtoMs;
     const acksStopped = now - Math.max(this.lastAckAt, this.lastTransmitAt, this.receiveResumedAt) > rto;
+    const resendAll = acksStopped && this.stall === 'probe-acked';
+    let probe = acksStopped && !resendAll;
+    let stallResends = 0;
     let budget = this.opts.maxResendBurst;
     let scanned = 0;
     for (const entry of this.window.values()) {
@@ -707,11 +725,23 @@ export class DataChannel implements Disposable {
       if (entry.lastSent === -Infinity) {
         this.transmit(entry, now, false);
         budget--;
-      } else if (now - entry.lastSent > rto && (acksStopped || entry.txOrder < this.highestAckedTx)) {
+      } else if (now - entry.lastSent <= rto) {
+        continue;
+      } else if (entry.txOrder < this.highestAckedTx) {
         this.transmit(entry, now, true);
         budget--;
+      } else if (resendAll || probe) {
+        if (probe) {
+          this.stall = 'probing';
+          this.probeSeq = entry.seq;
+          probe = false;
+        }
+        this.transmit(entry, now, true);
+        budget--;
+        stallResends++;
       }
     }
+    if (stallResends > 0) this.rtt.backOff();
   }
 
   private onAck(seq: number): void {
@@ -722,7 +752,9 @@ export class DataChannel implements Disposable {
     this.stats.acked++;
     const now = this.opts.now();
     this.lastAckAt = now;
-    if (entry.txOrder > this.highestAckedTx) this.highestAckedTx = entry.txOrder;
+    if (entry.ackOrder > this.highestAckedTx) this.highestAckedTx = entry.ackOrder;
+    // Only the probe's ack keeps a stall going: anything else shows the other messages were slow, not lost.
+    this.stall = this.stall !== 'none' && seq === this.probeSeq && this.window.size > 0 ? 'probe-acked' : 'none';
     // Karn: a resent message's ack is ambiguous, so it gives no sample.
     if (!entry.unsampled && entry.lastSent !== -Infinity) this.rtt.addSample(now - entry.lastSent);
     this.pump();

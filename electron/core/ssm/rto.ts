@@ -32,6 +32,14 @@ export class RoundTripEstimator {
     return this.rto;
   }
 
+  /**
+   * Karn's backoff after a retransmission timeout: the RTO doubles (up to the maximum) and stays so until the next
+   * sample, which only a message sent once can give.
+   */
+  backOff(): void {
+    this.rto = Math.min(this.rto * 2, RTO_DEFAULTS.maxRtoMs);
+  }
+
   /** Feeds one round-trip sample (ms). Negative or non-finite samples are ignored. */
   addSample(sampleMs: number): void {
     if (!Number.isFinite(sampleMs) || sampleMs < 0) return;
