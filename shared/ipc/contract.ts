@@ -23,6 +23,20 @@ import {
   TerminalOutputSchema,
   TerminalResizeSchema,
 } from '../model/session';
+import {
+  GroupToggleResponseSchema,
+  RdpPasswordRequestSchema,
+  RdpPasswordResponseSchema,
+  RdpStartRequestSchema,
+  SaveGroupRequestSchema,
+  SaveTunnelRequestSchema,
+  SavedTunnelSchema,
+  SavedTunnelsSchema,
+  TunnelGroupSchema,
+  TunnelIdSchema,
+  TunnelInfoSchema,
+  TunnelStartRequestSchema,
+} from '../model/tunnel';
 
 /**
  * The one IPC contract. Every channel name and payload shape is written here and nowhere else.
@@ -113,6 +127,37 @@ export const contract = {
     'auth.mfaAnswer': { request: MfaAnswerRequestSchema, response: z.object({ accepted: z.boolean() }) },
     /** MFA prompts still open (a reloaded renderer shows them again). */
     'auth.mfaPrompts': { request: z.object({}).strict(), response: z.object({ prompts: z.array(MfaPromptSchema) }) },
+    /** Starts a port forward: binds the local port, then opens the port session(s). PORT_IN_USE, INVALID_TUNNEL, ... */
+    'tunnel.start': { request: TunnelStartRequestSchema, response: TunnelInfoSchema },
+    /** Stops a tunnel: closes its listener and connections, terminates its session(s). */
+    'tunnel.stop': {
+      request: z.object({ id: TunnelIdSchema }).strict(),
+      response: z.object({ stopped: z.boolean() }),
+    },
+    /** This app's tunnels (after a reload). */
+    'tunnel.list': { request: z.object({}).strict(), response: z.object({ tunnels: z.array(TunnelInfoSchema) }) },
+    /** Saved tunnels and named groups (persisted in the app's data folder; no secrets). */
+    'tunnel.saved.list': { request: z.object({}).strict(), response: SavedTunnelsSchema },
+    'tunnel.saved.save': { request: SaveTunnelRequestSchema, response: z.object({ tunnel: SavedTunnelSchema }) },
+    /** Removes a saved tunnel (and it from every group). */
+    'tunnel.saved.remove': {
+      request: z.object({ id: TunnelIdSchema }).strict(),
+      response: z.object({ removed: z.boolean() }),
+    },
+    'tunnel.saved.saveGroup': { request: SaveGroupRequestSchema, response: z.object({ group: TunnelGroupSchema }) },
+    'tunnel.saved.removeGroup': {
+      request: z.object({ id: TunnelIdSchema }).strict(),
+      response: z.object({ removed: z.boolean() }),
+    },
+    /** Starts every tunnel of a group that is not running (on), or stops every running one (off). */
+    'tunnel.saved.toggleGroup': {
+      request: z.object({ id: TunnelIdSchema, on: z.boolean() }).strict(),
+      response: GroupToggleResponseSchema,
+    },
+    /** A tunnel to 3389 on a free local port, then the platform's RDP client through the Launcher. */
+    'rdp.start': { request: RdpStartRequestSchema, response: TunnelInfoSchema },
+    /** The Windows administrator password (EC2 GetPasswordData) decrypted in main with the given key; never stored. */
+    'rdp.password': { request: RdpPasswordRequestSchema, response: RdpPasswordResponseSchema },
   },
   send: {
     'terminal.input': TerminalInputSchema,
@@ -130,6 +175,10 @@ export const contract = {
     'auth.mfaPrompt': MfaPromptSchema,
     /** An SSO sign-in waits for approval: show the code and the verification link. */
     'auth.ssoCode': SsoCodeEventSchema,
+    /** A tunnel started, changed state, or ended (state stopped / failed). */
+    'tunnel.state': TunnelInfoSchema,
+    /** Every second while tunnels exist: all of them with their counters and rates. */
+    'tunnel.stats': z.object({ tunnels: z.array(TunnelInfoSchema) }),
   },
 } as const;
 

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { PortholeError, type Result } from '../errors';
 import type { Instance } from '../model/instance';
+import type { TunnelInfo } from '../model/tunnel';
 import { CHANNELS } from './channels';
 import { createContractDispatcher, createDispatcher, type Handlers, type SenderInfo } from './dispatch';
 import { createMemoryBridge } from './memory-bridge';
@@ -33,6 +34,28 @@ const session: SessionInfo = {
   state: 'open',
   encrypted: false,
   startedAt: '2024-01-01T00:00:00.000Z',
+};
+
+const tunnel: TunnelInfo = {
+  id: 'tunnel-1',
+  kind: 'forward',
+  profile: 'p',
+  region: 'us-east-1',
+  target: 'i-0123456789abcdef0',
+  remotePort: 8080,
+  state: 'open',
+  localAddress: '127.0.0.1',
+  localPort: 18080,
+  nonLoopback: false,
+  poolSize: 1,
+  poolMembers: 1,
+  connections: 0,
+  totalConnections: 0,
+  failedConnections: 0,
+  bytesIn: 0,
+  bytesOut: 0,
+  rateIn: 0,
+  rateOut: 0,
 };
 
 function fakeHandlers(overrides: Partial<Handlers['invoke']> = {}): Handlers {
@@ -68,6 +91,17 @@ function fakeHandlers(overrides: Partial<Handlers['invoke']> = {}): Handlers {
       'auth.ssoCancel': () => ({ cancelled: false }),
       'auth.mfaAnswer': () => ({ accepted: true }),
       'auth.mfaPrompts': () => ({ prompts: [] }),
+      'tunnel.start': (r) => ({ ...tunnel, target: r.target, remotePort: r.remotePort }),
+      'tunnel.stop': () => ({ stopped: true }),
+      'tunnel.list': () => ({ tunnels: [tunnel] }),
+      'tunnel.saved.list': () => ({ tunnels: [], groups: [] }),
+      'tunnel.saved.save': ({ tunnel: saved }) => ({ tunnel: { ...saved, id: saved.id ?? 'st-1' } }),
+      'tunnel.saved.remove': () => ({ removed: true }),
+      'tunnel.saved.saveGroup': ({ group }) => ({ group: { ...group, id: group.id ?? 'sg-1' } }),
+      'tunnel.saved.removeGroup': () => ({ removed: true }),
+      'tunnel.saved.toggleGroup': () => ({ started: [tunnel], stopped: 0, failures: [] }),
+      'rdp.start': (r) => ({ ...tunnel, kind: 'rdp', target: r.target, remotePort: 3389 }),
+      'rdp.password': () => ({ username: 'Administrator', password: 'パスワード' }),
       ...overrides,
     },
     send: unusedHandlers().send,
@@ -231,6 +265,19 @@ describe('dispatcher (the real contract)', () => {
       'auth.ssoCancel': { profile: 'p' },
       'auth.mfaAnswer': { id: 'm1', code: '123456' },
       'auth.mfaPrompts': {},
+      'tunnel.start': { ...where, target: 'i-0123456789abcdef0', remotePort: 8080 },
+      'tunnel.stop': { id: 'tunnel-1' },
+      'tunnel.list': {},
+      'tunnel.saved.list': {},
+      'tunnel.saved.save': {
+        tunnel: { ...where, target: 'i-0123456789abcdef0', remotePort: 5432, name: 'データベース' },
+      },
+      'tunnel.saved.remove': { id: 'st-1' },
+      'tunnel.saved.saveGroup': { group: { name: '本番', tunnelIds: ['st-1'] } },
+      'tunnel.saved.removeGroup': { id: 'sg-1' },
+      'tunnel.saved.toggleGroup': { id: 'sg-1', on: true },
+      'rdp.start': { ...where, target: 'i-0123456789abcdef0' },
+      'rdp.password': { ...where, target: 'i-0123456789abcdef0', keyPem: '-----BEGIN RSA PRIVATE KEY-----' },
     };
     for (const channel of CHANNELS.invoke) {
       const result = await bridge.invoke(channel, payloads[channel] as never);

@@ -4,11 +4,12 @@
  * up while the client runs and until Ctrl-C (closing or minimising the client does not stop it). With --key-file the
  * Windows administrator password (EC2 GetPasswordData) is decrypted in memory and shown on stderr only.
  */
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { PortholeError } from '../../../shared/errors';
 import { t } from '../../../shared/i18n/catalog';
-import type { LaunchedProgram, Launcher, RdpLaunch } from '../../core/tunnels/rdp';
+import type { Launcher } from '../../core/base/launcher';
+import { processLauncher } from '../../core/base/processLauncher';
+import type { RdpLaunch } from '../../core/tunnels/rdp';
 import { EXIT_USAGE, UsageError, type CliCommand, type CommandContext, type ParsedArgs } from '../command';
 import { awsOptions } from './aws-target';
 import { runTunnel, tunnelOptions, tunnelSpecOptions, type SignalIo } from './forward';
@@ -21,7 +22,7 @@ export const DEFAULT_RDP_USER = 'Administrator';
 
 export interface RdpCommandDeps {
   io?: () => SignalIo;
-  launcher?: Launcher;
+  launcher?: Pick<Launcher, 'spawn' | 'openFile'>;
   platform?: NodeJS.Platform;
   findExecutable?: (name: string) => string | undefined;
 }
@@ -149,33 +150,4 @@ async function readKeyFile(path: string): Promise<string> {
     const detail = `cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? String(e)})`;
     throw new PortholeError('KEY_PAIR_INVALID', t('error.KEY_PAIR_INVALID', { detail }), { detail });
   }
-}
-
-/** The CLI's Launcher: child processes without a shell; files opened with open / start / xdg-open. */
-export function processLauncher(platform: NodeJS.Platform = process.platform): Launcher {
-  const start = (command: string, args: readonly string[]) =>
-    new Promise<LaunchedProgram>((resolve, reject) => {
-      const child = spawn(command, [...args], { stdio: 'ignore' });
-      const exited = new Promise<{ code: number | null; signal: string | null }>((r) =>
-        child.once('exit', (code, signal) => r({ code, signal })),
-      );
-      child.once('error', (e: NodeJS.ErrnoException) =>
-        reject(new Error(e.code === 'ENOENT' ? `${command}: command not found` : `${command}: ${e.message}`)),
-      );
-      child.once('spawn', () => resolve({ exited, kill: () => child.kill() }));
-    });
-  return {
-    spawn: start,
-    async openFile(path) {
-      const [command, ...args] =
-        platform === 'darwin'
-          ? ['open', path]
-          : platform === 'win32'
-            ? ['cmd', '/c', 'start', '""', path]
-            : ['xdg-open', path];
-      const program = await start(command!, args);
-      const { code } = await program.exited;
-      if (code !== 0) throw new Error(`${command} ${path} exited with ${code}`);
-    },
-  };
 }

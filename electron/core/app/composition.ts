@@ -7,7 +7,7 @@ import { AuthService } from '../aws/auth';
 import { CredentialService } from '../aws/credentials';
 import { MfaPromptBroker } from '../aws/mfaBroker';
 import { listProfiles, regionForProfile } from '../aws/profiles';
-import type { Launcher } from '../aws/ssoSignIn';
+import type { Launcher } from '../base/launcher';
 import type { Disposable } from '../base/lifecycle';
 import type { Logger } from '../base/logger';
 import { JsonFileCacheStore } from '../inventory/cacheFile';
@@ -17,6 +17,10 @@ import { SessionManager } from '../sessions/sessionManager';
 import { TerminalSessions } from '../sessions/terminalSessions';
 import { SessionStarter, type SessionStarterDeps } from '../ssm/sessionStarter';
 import { createHandlers } from './handlers';
+import { AppTunnels } from './tunnels';
+import { SAVED_TUNNELS_FILE, SavedTunnelStore } from '../settings/savedTunnels';
+import { portSessionOpener } from '../ssm/portSessionStarter';
+import { TunnelManager } from '../tunnels/tunnelManager';
 
 export interface AppServicesOptions {
   /** Sends every AWS call here (the emulator in the demo); otherwise AWS_ENDPOINT_URL* or AWS. */
@@ -32,8 +36,13 @@ export interface AppServicesOptions {
   readonly sessionStarter?: Pick<SessionStarterDeps, 'channelOptions' | 'sessionOptions'>;
   /** The app's data folder: the fleet list is cached there (fleet-cache.json). No disk cache without it. */
   readonly dataDir?: string;
-  /** Opens the SSO verification page in the user's browser; without it the UI shows the link (auth.ssoCode). */
+  /**
+   * Opens the SSO verification page in the user's browser (without it the UI shows the link, auth.ssoCode) and starts
+   * the RDP client; without it RDP tunnels start and say that no client could be launched.
+   */
   readonly launcher?: Launcher;
+  /** Tunnel stats interval (tests). Default 1000 ms. */
+  readonly tunnelStatsIntervalMs?: number;
 }
 
 export interface AppServices extends Disposable {
@@ -45,8 +54,10 @@ export interface AppServices extends Disposable {
   readonly credentials: CredentialService;
   readonly auth: AuthService;
   readonly sessions: SessionManager;
+  readonly tunnels: AppTunnels;
+  readonly savedTunnels: SavedTunnelStore;
   readonly logger: Logger;
-  /** Terminates every open session (TerminateSession), for a clean quit; dispose() only drops them. */
+  /** Terminates every open session and stops every tunnel (TerminateSession), for a clean quit; dispose() only drops them. */
   closeSessions(): Promise<void>;
 }
 
@@ -79,21 +90,51 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     ...(options.dataDir ? { cache: new JsonFileCacheStore(join(options.dataDir, 'fleet-cache.json')) } : {}),
   });
   const fleetProgress = fleet.onDidListSource(({ status }) => events.emit('fleet.source', status));
+  const launcher: Launcher = options.launcher ?? {
+    openExternal: async () => logger.info('sso sign-in: no launcher on this host; the UI shows the link'),
+    openFile: async () => {
+      throw new Error('this host opens no files');
+    },
+    spawn: async () => {
+      throw new Error('this host starts no programs');
+    },
+  };
   const auth = new AuthService({
     credentials,
     clients,
     mfa,
     env,
     logger,
-    launcher: options.launcher ?? {
-      openExternal: async () => logger.info('sso sign-in: no launcher on this host; the UI shows the link'),
-    },
+    launcher,
     regionOf: (profile) => regionForProfile(profile, { env }),
     ...(endpointUrl ? { endpointUrl } : {}),
   });
   const starter = new SessionStarter({ clients, logger, ...options.sessionStarter });
   const terminals = new TerminalSessions({ start: (request) => starter.start(request), logger });
   const sessions = new SessionManager({ terminals, events, ssm: (q) => clients.ssm(q), logger });
+  const savedTunnels = new SavedTunnelStore({
+    logger,
+    ...(options.dataDir ? { file: join(options.dataDir, SAVED_TUNNELS_FILE) } : {}),
+  });
+  const tunnels = new AppTunnels({
+    manager: new TunnelManager({
+      openPortSession: portSessionOpener(starter),
+      logger,
+      ...(options.tunnelStatsIntervalMs ? { statsIntervalMs: options.tunnelStatsIntervalMs } : {}),
+    }),
+    saved: savedTunnels,
+    launcher,
+    ec2: (q) => clients.ec2(q),
+    rdpPlatform: {
+      platform: process.platform,
+      ...(env.PORTHOLE_RDP_COMMAND?.trim() ? { template: env.PORTHOLE_RDP_COMMAND.trim() } : {}),
+    },
+    logger,
+  });
+  const tunnelEvents = [
+    tunnels.onDidChange((info) => events.emit('tunnel.state', info)),
+    tunnels.onDidUpdateStats((list) => events.emit('tunnel.stats', { tunnels: list })),
+  ];
   const handlers = createHandlers({
     inventory,
     sessions,
@@ -107,6 +148,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       ...(endpointUrl ? { endpointUrl } : {}),
     },
     endpointFor: (service, region) => clients.endpointFor(service, region),
+    tunnels,
+    savedTunnels,
   });
   return {
     handlers,
@@ -117,9 +160,15 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     credentials,
     auth,
     sessions,
+    tunnels,
+    savedTunnels,
     logger,
-    closeSessions: () => sessions.closeAll(),
+    closeSessions: async () => {
+      await Promise.all([sessions.closeAll(), tunnels.stopAll()]);
+    },
     dispose() {
+      for (const d of tunnelEvents) d.dispose();
+      tunnels.dispose();
       sessions.dispose();
       terminals.dispose();
       fleetProgress.dispose();

@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../../shared/ipc/dispatch';
 import { createMemoryBridge } from '../../../shared/ipc/memory-bridge';
 import { createEmulator, type Emulator } from '../../../emulator/server';
+import type { Launcher } from '../base/launcher';
 import { silentLogger } from '../base/logger';
 import { createAppServices, type AppServices } from './composition';
 
@@ -77,9 +78,20 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function start(launcher?: { openExternal(url: string): Promise<void> }) {
+/** This test opens links only. */
+const refusingLauncher: Launcher = {
+  openExternal: async () => undefined,
+  openFile: async () => {
+    throw new Error('not in this test');
+  },
+  spawn: async () => {
+    throw new Error('not in this test');
+  },
+};
+
+function start(launcher?: Pick<Launcher, 'openExternal'>) {
   services = createAppServices({
-    ...(launcher ? { launcher } : {}),
+    ...(launcher ? { launcher: { ...refusingLauncher, ...launcher } } : {}),
     env: { AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'), HOME: dir },
     logger: silentLogger,
     endpointUrl: emulator.url,

@@ -10,6 +10,8 @@ import type { ProfileIdentity } from '../aws/credentials';
 import type { MfaRequest } from '../aws/mfaBroker';
 import type { SsoDeviceCode, SsoSignInResult } from '../aws/ssoSignIn';
 import type { FleetResult, FleetSource } from '../inventory/fleet';
+import type { SavedTunnelStore } from '../settings/savedTunnels';
+import type { AppTunnels } from './tunnels';
 
 /** What the handlers need from the inventory (InventoryService provides it). */
 export interface InventoryPort {
@@ -39,7 +41,17 @@ export interface HandlerDeps {
   readonly auth?: AuthPort;
   /** Delivers auth.ssoCode to the renderer that asked for the sign-in. */
   readonly emitSsoCode?: (code: SsoDeviceCode, clientId: string | undefined) => void;
+  /** Port forwards and RDP (tunnel.* and rdp.* channels). */
+  readonly tunnels?: TunnelPort;
+  /** Saved tunnels and groups (tunnel.saved.* channels). */
+  readonly savedTunnels?: SavedTunnelPort;
 }
+
+/** What the tunnel channels need (AppTunnels provides it). */
+export type TunnelPort = Pick<AppTunnels, 'start' | 'stop' | 'list' | 'toggleGroup' | 'startRdp' | 'rdpPassword'>;
+
+/** What the saved-tunnel channels need (SavedTunnelStore provides it). */
+export type SavedTunnelPort = Pick<SavedTunnelStore, 'list' | 'save' | 'remove' | 'saveGroup' | 'removeGroup'>;
 
 /** What the fleet channels need (FleetService provides it). */
 export interface FleetPort {
@@ -82,12 +94,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     throw new PortholeError('SESSION_FAILED', t('error.SESSION_FAILED', { detail }), { detail });
   }
 
-  function unavailable(what: 'fleet' | 'auth'): never {
+  function unavailable(what: 'fleet' | 'auth' | 'tunnel' | 'saved tunnel'): never {
     const detail = `this host has no ${what} service`;
     throw new PortholeError('INTERNAL', t('error.INTERNAL', { detail }), { detail });
   }
   const fleet = (): FleetPort => deps.fleet ?? unavailable('fleet');
   const auth = (): AuthPort => deps.auth ?? unavailable('auth');
+  const tunnels = (): TunnelPort => deps.tunnels ?? unavailable('tunnel');
+  const saved = (): SavedTunnelPort => deps.savedTunnels ?? unavailable('saved tunnel');
 
   return {
     invoke: {
@@ -129,6 +143,20 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       'auth.ssoCancel': ({ profile }) => ({ cancelled: auth().cancelSignIn(profile) }),
       'auth.mfaAnswer': ({ id, code }) => ({ accepted: auth().mfaAnswer(id, code) }),
       'auth.mfaPrompts': () => ({ prompts: [...auth().mfaPrompts()] }),
+      'tunnel.start': (request) => tunnels().start(request),
+      'tunnel.stop': async ({ id }) => ({ stopped: await tunnels().stop(id) }),
+      'tunnel.list': () => ({ tunnels: tunnels().list() }),
+      'tunnel.saved.list': () => saved().list(),
+      'tunnel.saved.save': async ({ tunnel }) => ({ tunnel: await saved().save(tunnel) }),
+      'tunnel.saved.remove': async ({ id }) => ({ removed: await saved().remove(id) }),
+      'tunnel.saved.saveGroup': async ({ group }) => ({ group: await saved().saveGroup(group) }),
+      'tunnel.saved.removeGroup': async ({ id }) => ({ removed: await saved().removeGroup(id) }),
+      'tunnel.saved.toggleGroup': ({ id, on }) => tunnels().toggleGroup(id, on),
+      'rdp.start': (request) => tunnels().startRdp(request),
+      'rdp.password': async ({ profile, region, target, keyPem }) =>
+        aws({ profile, region, operation: 'GetPasswordData', endpoint: endpoint('ec2', region) }, () =>
+          tunnels().rdpPassword({ profile, region, target, keyPem }),
+        ),
     },
     send: {
       'terminal.input': ({ id, data }) => sessions().input(id, data),

@@ -10,13 +10,14 @@ import type { Logger } from '../base/logger';
 import type { AwsClientFactory } from './clients';
 import type { CredentialService, ProfileIdentity } from './credentials';
 import type { MfaPromptBroker, MfaRequest } from './mfaBroker';
-import { ssoSignIn, type Launcher, type SsoDeviceCode, type SsoSignInResult } from './ssoSignIn';
+import type { Launcher } from '../base/launcher';
+import { ssoSignIn, type SsoDeviceCode, type SsoSignInResult } from './ssoSignIn';
 
 export interface AuthServiceDeps {
   readonly credentials: CredentialService;
   readonly clients: AwsClientFactory;
   readonly mfa: MfaPromptBroker;
-  readonly launcher: Launcher;
+  readonly launcher: Pick<Launcher, 'openExternal'>;
   readonly env: NodeJS.ProcessEnv;
   readonly endpointUrl?: string;
   readonly logger?: Logger;

@@ -21,14 +21,10 @@ import {
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { PortholeError } from '../../../shared/errors';
 import { t } from '../../../shared/i18n/catalog';
+import type { Launcher } from '../base/launcher';
 import { silentLogger, type Logger } from '../base/logger';
 import { resolveEndpointUrl } from './clients';
 import { toPortholeError } from './errors';
-
-/** Opens a URL in the user's browser (Electron shell.openExternal, `xdg-open`, or a test double). */
-export interface Launcher {
-  openExternal(url: string): Promise<void>;
-}
 
 export interface SsoSettings {
   readonly startUrl: string;
@@ -59,7 +55,8 @@ export interface SsoSignInResult {
 export interface SsoSignInDeps {
   readonly env?: NodeJS.ProcessEnv;
   readonly endpointUrl?: string;
-  readonly launcher: Launcher;
+  /** Opens the verification page (the app's Launcher; only links are needed here). */
+  readonly launcher: Pick<Launcher, 'openExternal'>;
   readonly logger?: Logger;
   readonly now?: () => Date;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;

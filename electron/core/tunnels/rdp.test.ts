@@ -8,13 +8,12 @@ import {
   rdpFileContent,
   splitCommandLine,
   writeRdpFile,
-  type LaunchedProgram,
-  type Launcher,
   type RdpLaunch,
 } from './rdp';
+import type { LaunchedProgram, Launcher } from '../base/launcher';
 
 /** Records what it was asked to start; never runs anything. */
-class RecordingLauncher implements Launcher {
+class RecordingLauncher implements Pick<Launcher, 'spawn' | 'openFile'> {
   readonly spawned: { command: string; args: readonly string[]; fileText?: string }[] = [];
   readonly opened: { path: string; text: string; mode: number }[] = [];
   failWith: Error | undefined;
@@ -108,7 +107,7 @@ describe('RDP client plan', () => {
     const launcher = new RecordingLauncher();
     launcher.failWith = new Error('mstsc: command not found');
     let file = '';
-    const spy: Launcher = {
+    const spy: Pick<Launcher, 'spawn' | 'openFile'> = {
       spawn: (c, a) => {
         file = a[0] ?? '';
         return launcher.spawn(c, a);

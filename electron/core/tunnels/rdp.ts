@@ -1,6 +1,6 @@
 /**
  * RDP for Windows instances: which client to start on this platform and how (a `Launcher` port, so tests record the
- * command instead of running it), the generated .rdp file (private temp dir, 0600), and the Windows administrator
+ * command instead of running it; electron/core/base/launcher.ts), the generated .rdp file (private temp dir, 0600), and the Windows administrator
  * password from EC2 GetPasswordData decrypted with the user's key pair file (kept in memory only).
  */
 import { constants, createPrivateKey, privateDecrypt, type KeyObject } from 'node:crypto';
@@ -11,22 +11,8 @@ import { GetPasswordDataCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { PortholeError } from '../../../shared/errors';
 import { t } from '../../../shared/i18n/catalog';
 import { toPortholeError } from '../aws/errors';
+import type { LaunchedProgram, Launcher } from '../base/launcher';
 import type { Disposable } from '../base/lifecycle';
-
-/** A started external program. */
-export interface LaunchedProgram {
-  /** Resolves when it exits: its exit code, or the signal that ended it. */
-  readonly exited: Promise<{ code: number | null; signal: string | null }>;
-  kill(): void;
-}
-
-/** Starts external programs and opens files with their default application; adapters live with each host. */
-export interface Launcher {
-  /** Starts `command` with `args` (no shell). Rejects when it cannot be started (not found, no permission). */
-  spawn(command: string, args: readonly string[]): Promise<LaunchedProgram>;
-  /** Opens a file with the platform's default application for its type. */
-  openFile(path: string): Promise<void>;
-}
 
 /** What is filled into a client command template: `{host}`, `{port}`, `{username}`, `{file}`. */
 export interface RdpTarget {
@@ -189,7 +175,7 @@ export interface RdpLaunch extends Disposable {
  * start; launcher errors are passed on. The .rdp file (if any) lives until the returned value is disposed.
  */
 export async function launchRdpClient(
-  launcher: Launcher,
+  launcher: Pick<Launcher, 'spawn' | 'openFile'>,
   target: RdpTarget,
   platform: RdpPlatform & { fileName?: string; tempDir?: string },
 ): Promise<RdpLaunch> {
