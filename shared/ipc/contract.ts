@@ -37,6 +37,20 @@ import {
   TunnelInfoSchema,
   TunnelStartRequestSchema,
 } from '../model/tunnel';
+import {
+  DiagnosisSchema,
+  DoctorRequestSchema,
+  PolicyExplainResponseSchema,
+  PolicyGenerateRequestSchema,
+  PolicyGenerateResponseSchema,
+  PolicyLintResponseSchema,
+  PolicyTextRequestSchema,
+  RecordingIdSchema,
+  RecordingInfoSchema,
+  RecordingSchema,
+  RecordingSettingsSchema,
+  SessionAuditSchema,
+} from '../model/tools';
 
 /**
  * The one IPC contract. Every channel name and payload shape is written here and nowhere else.
@@ -158,6 +172,33 @@ export const contract = {
     'rdp.start': { request: RdpStartRequestSchema, response: TunnelInfoSchema },
     /** The Windows administrator password (EC2 GetPasswordData) decrypted in main with the given key; never stored. */
     'rdp.password': { request: RdpPasswordRequestSchema, response: RdpPasswordResponseSchema },
+    /** Connect doctor: every check for one instance or managed node (read-only AWS calls). */
+    'doctor.diagnose': { request: DoctorRequestSchema, response: DiagnosisSchema },
+    /** IAM policy helper: an end-user, administrator or instance-role policy, explained and linted. */
+    'policy.generate': { request: PolicyGenerateRequestSchema, response: PolicyGenerateResponseSchema },
+    /** Explains a pasted policy statement by statement. */
+    'policy.explain': { request: PolicyTextRequestSchema, response: PolicyExplainResponseSchema },
+    /** Lints a pasted policy for the usual Session Manager mistakes. */
+    'policy.lint': { request: PolicyTextRequestSchema, response: PolicyLintResponseSchema },
+    /** Whether sessions in this region are recorded server-side (session preferences via GetDocument) and KMS-encrypted. */
+    'audit.preferences': {
+      request: z
+        .object({ profile: z.string().min(1).max(256), region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/) })
+        .strict(),
+      response: SessionAuditSchema,
+    },
+    /** Local recordings (asciicast v2 files in the data folder), newest first. */
+    'audit.list': { request: z.object({}).strict(), response: z.object({ recordings: z.array(RecordingInfoSchema) }) },
+    /** One recording's header and events, for replay. */
+    'audit.read': { request: z.object({ id: RecordingIdSchema }).strict(), response: RecordingSchema },
+    /** Recordings whose instance, name or output text contains the query. */
+    'audit.search': {
+      request: z.object({ query: z.string().max(256) }).strict(),
+      response: z.object({ recordings: z.array(RecordingInfoSchema) }),
+    },
+    /** Whether new shell tabs are recorded locally. */
+    'audit.settings': { request: z.object({}).strict(), response: RecordingSettingsSchema },
+    'audit.setSettings': { request: RecordingSettingsSchema, response: RecordingSettingsSchema },
   },
   send: {
     'terminal.input': TerminalInputSchema,

@@ -21,6 +21,8 @@ import { AppTunnels } from './tunnels';
 import { SAVED_TUNNELS_FILE, SavedTunnelStore } from '../settings/savedTunnels';
 import { portSessionOpener } from '../ssm/portSessionStarter';
 import { TunnelManager } from '../tunnels/tunnelManager';
+import { Doctor } from '../doctor';
+import { RecordingStore, SessionRecorder, sessionAudit } from '../audit';
 
 export interface AppServicesOptions {
   /** Sends every AWS call here (the emulator in the demo); otherwise AWS_ENDPOINT_URL* or AWS. */
@@ -111,7 +113,15 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   });
   const starter = new SessionStarter({ clients, logger, ...options.sessionStarter });
   const terminals = new TerminalSessions({ start: (request) => starter.start(request), logger });
-  const sessions = new SessionManager({ terminals, events, ssm: (q) => clients.ssm(q), logger });
+  // Local recordings live in the data folder; without one (tests), nothing is recorded.
+  const recordings = options.dataDir ? new RecordingStore({ dataDir: options.dataDir, logger }) : undefined;
+  const sessions = new SessionManager({
+    terminals,
+    events,
+    ssm: (q) => clients.ssm(q),
+    logger,
+    ...(recordings ? { tap: new SessionRecorder(recordings, logger) } : {}),
+  });
   const savedTunnels = new SavedTunnelStore({
     logger,
     ...(options.dataDir ? { file: join(options.dataDir, SAVED_TUNNELS_FILE) } : {}),
@@ -150,6 +160,9 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     endpointFor: (service, region) => clients.endpointFor(service, region),
     tunnels,
     savedTunnels,
+    diagnose: (request, locale) => new Doctor({ clients, logger, locale }).diagnose(request),
+    sessionAudit: (query) => sessionAudit(clients, query),
+    ...(recordings ? { recordings } : {}),
   });
   return {
     handlers,
@@ -170,6 +183,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       for (const d of tunnelEvents) d.dispose();
       tunnels.dispose();
       sessions.dispose();
+      void recordings?.dispose();
       terminals.dispose();
       fleetProgress.dispose();
       fleet.dispose();

@@ -12,6 +12,11 @@ import type { SsoDeviceCode, SsoSignInResult } from '../aws/ssoSignIn';
 import type { FleetResult, FleetSource } from '../inventory/fleet';
 import type { SavedTunnelStore } from '../settings/savedTunnels';
 import type { AppTunnels } from './tunnels';
+import type { Diagnosis, DiagnoseRequest } from '../doctor/types';
+import type { Locale } from '../../../shared/i18n/catalog';
+import type { SessionAudit } from '../../../shared/model/tools';
+import type { RecordingStore } from '../audit/recordings';
+import { explainPolicyText, generatePolicy, lintPolicyText } from './tools';
 
 /** What the handlers need from the inventory (InventoryService provides it). */
 export interface InventoryPort {
@@ -45,7 +50,16 @@ export interface HandlerDeps {
   readonly tunnels?: TunnelPort;
   /** Saved tunnels and groups (tunnel.saved.* channels). */
   readonly savedTunnels?: SavedTunnelPort;
+  /** Connect doctor (doctor.diagnose). */
+  readonly diagnose?: (request: DiagnoseRequest, locale: Locale) => Promise<Diagnosis>;
+  /** Session preferences lookup (audit.preferences). */
+  readonly sessionAudit?: (query: { profile: string; region: string }) => Promise<SessionAudit>;
+  /** Local recordings (audit.list/read/search/settings). */
+  readonly recordings?: RecordingPort;
 }
+
+/** What the recording channels need (RecordingStore provides it). */
+export type RecordingPort = Pick<RecordingStore, 'list' | 'read' | 'search' | 'settings' | 'setSettings'>;
 
 /** What the tunnel channels need (AppTunnels provides it). */
 export type TunnelPort = Pick<AppTunnels, 'start' | 'stop' | 'list' | 'toggleGroup' | 'startRdp' | 'rdpPassword'>;
@@ -94,7 +108,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     throw new PortholeError('SESSION_FAILED', t('error.SESSION_FAILED', { detail }), { detail });
   }
 
-  function unavailable(what: 'fleet' | 'auth' | 'tunnel' | 'saved tunnel'): never {
+  function unavailable(what: 'fleet' | 'auth' | 'tunnel' | 'saved tunnel' | 'doctor' | 'recording'): never {
     const detail = `this host has no ${what} service`;
     throw new PortholeError('INTERNAL', t('error.INTERNAL', { detail }), { detail });
   }
@@ -102,6 +116,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const auth = (): AuthPort => deps.auth ?? unavailable('auth');
   const tunnels = (): TunnelPort => deps.tunnels ?? unavailable('tunnel');
   const saved = (): SavedTunnelPort => deps.savedTunnels ?? unavailable('saved tunnel');
+  const recordings = (): RecordingPort => deps.recordings ?? unavailable('recording');
 
   return {
     invoke: {
@@ -157,6 +172,24 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         aws({ profile, region, operation: 'GetPasswordData', endpoint: endpoint('ec2', region) }, () =>
           tunnels().rdpPassword({ profile, region, target, keyPem }),
         ),
+      'doctor.diagnose': async ({ profile, region, target, document, locale }) => {
+        const diagnose = deps.diagnose ?? unavailable('doctor');
+        return aws({ profile, region, operation: 'Diagnose', endpoint: endpoint('ec2', region) }, () =>
+          diagnose({ profile, region, target, ...(document ? { document } : {}) }, locale ?? 'en'),
+        );
+      },
+      'policy.generate': (request) => generatePolicy(request),
+      'policy.explain': (request) => explainPolicyText(request),
+      'policy.lint': (request) => lintPolicyText(request),
+      'audit.preferences': async ({ profile, region }) => {
+        const lookup = deps.sessionAudit ?? unavailable('doctor');
+        return lookup({ profile, region });
+      },
+      'audit.list': async () => ({ recordings: await recordings().list() }),
+      'audit.read': ({ id }) => recordings().read(id),
+      'audit.search': async ({ query }) => ({ recordings: await recordings().search(query) }),
+      'audit.settings': () => recordings().settings(),
+      'audit.setSettings': ({ enabled }) => recordings().setSettings({ enabled }),
     },
     send: {
       'terminal.input': ({ id, data }) => sessions().input(id, data),

@@ -52,6 +52,16 @@ export interface SessionManagerDeps {
   readonly historyLimit?: number;
   /** Output characters kept per session for re-attach. Default TERMINAL_LIMITS.replayChars. */
   readonly replayChars?: number;
+  /** Sees every session's start, output, resize and end (local recording); optional. */
+  readonly tap?: SessionTap;
+}
+
+/** A listener on the terminal data path (the session audit records output through it). */
+export interface SessionTap {
+  started(session: SessionInfo, size: { cols: number; rows: number }): void;
+  output(id: string, data: string): void;
+  resized(id: string, cols: number, rows: number): void;
+  ended(id: string): void;
 }
 
 interface Entry {
@@ -146,6 +156,7 @@ export class SessionManager implements Disposable {
     this.live.set(entry.id, entry);
     this.byAwsId.set(entry.awsSessionId, entry);
     this.log.info('terminal session started', { id: entry.id, sessionId: entry.awsSessionId, target: input.target });
+    this.deps.tap?.started(this.info(entry), { cols: input.cols, rows: input.rows });
     return this.info(entry);
   }
 
@@ -177,7 +188,9 @@ export class SessionManager implements Disposable {
   }
 
   resize(id: string, cols: number, rows: number): Promise<void> {
-    return this.deps.terminals.resize(this.liveEntry(id).awsSessionId, cols, rows);
+    const entry = this.liveEntry(id);
+    this.deps.tap?.resized(id, cols, rows);
+    return this.deps.terminals.resize(entry.awsSessionId, cols, rows);
   }
 
   acknowledge(id: string, chars: number): void {
@@ -285,6 +298,7 @@ export class SessionManager implements Disposable {
     const entry = this.byAwsId.get(awsSessionId);
     if (!entry) return;
     this.keep(entry, data);
+    this.deps.tap?.output(entry.id, data);
     if (entry.attached) this.deps.events.emit('terminal.output', { id: entry.id, data }, entry.client);
   }
 
@@ -331,6 +345,7 @@ export class SessionManager implements Disposable {
     this.live.delete(entry.id);
     this.byAwsId.delete(entry.awsSessionId);
     this.ended.unshift(entry);
+    this.deps.tap?.ended(entry.id);
     const limit = this.deps.historyLimit ?? 200;
     // Ended sessions keep no replay beyond a short tail: the renderer already has it.
     while (this.ended.length > limit) this.ended.pop();
