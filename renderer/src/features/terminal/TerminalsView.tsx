@@ -51,7 +51,8 @@ export function useShortcuts(): (id: ShortcutId) => void {
             void state.open(tab, tab.choice);
           } else {
             const instance = instances.find((i) => i.instanceId === selectedId);
-            if (instance && profile && region) void state.open(targetOf(instance, profile, region));
+            if (instance && profile && region)
+              void state.open(targetOf(instance, instance.profile ?? profile, instance.region));
           }
           return;
         }
