@@ -13,6 +13,7 @@ import { fleetMessages } from './messages/fleet';
 import { hostMessages } from './messages/host';
 import { queryMessages } from './messages/query';
 import { terminalMessages } from './messages/terminal';
+import { tunnelMessages } from './messages/tunnels';
 
 export type Locale = 'en' | 'ja';
 export const LOCALES: readonly Locale[] = ['en', 'ja'];
@@ -32,6 +33,7 @@ const modules = [
   queryMessages,
   doctorMessages,
   fleetMessages,
+  tunnelMessages,
 ] as const;
 
 type KeysOf<M> = M extends MessageModule<infer K> ? K : never;

@@ -3,10 +3,14 @@ import type { Locale } from '../../../shared/i18n/catalog';
 import { AuthDialogs } from '../features/auth/AuthDialogs';
 import { InstancesView } from '../features/instances/InstancesView';
 import { TabBar } from '../features/terminal/TabBar';
+import { TunnelsProvider } from '../features/tunnels/context';
+import { TunnelDialogs } from '../features/tunnels/TunnelChrome';
+import { TunnelsView } from '../features/tunnels/TunnelsView';
 import { TerminalsView, useShortcuts } from '../features/terminal/TerminalsView';
 import { StoreProvider, useApp } from '../state/context';
 import { TerminalsProvider, useSessions, type Terminals } from '../state/sessionsContext';
 import type { AppStore } from '../state/store';
+import type { TunnelsStore } from '../state/tunnels';
 import { Header } from './Header';
 import { LocaleProvider } from './i18n';
 import { StatusBar } from './StatusBar';
@@ -44,15 +48,28 @@ function Shell() {
       <TabBar onShortcut={runShortcut} />
       <main className="main">
         {view === 'instances' && <InstancesView searchRef={searchRef} />}
+        {view === 'tunnels' && <TunnelsView />}
         <TerminalsView theme={theme} />
       </main>
       <StatusBar />
       <AuthDialogs />
+      <TunnelDialogs />
     </div>
   );
 }
 
-export function App({ store, locale, terminals }: { store: AppStore; locale: Locale; terminals?: Terminals }) {
+export function App({
+  store,
+  locale,
+  terminals,
+  tunnels,
+}: {
+  store: AppStore;
+  locale: Locale;
+  terminals?: Terminals;
+  /** Port forwards and RDP (the tunnels panel); absent in tests of other views. */
+  tunnels?: TunnelsStore;
+}) {
   useEffect(() => {
     document.documentElement.lang = locale;
   }, [locale]);
@@ -60,7 +77,9 @@ export function App({ store, locale, terminals }: { store: AppStore; locale: Loc
     <LocaleProvider locale={locale}>
       <StoreProvider store={store}>
         <TerminalsProvider value={terminals}>
-          <Shell />
+          <TunnelsProvider value={tunnels}>
+            <Shell />
+          </TunnelsProvider>
         </TerminalsProvider>
       </StoreProvider>
     </LocaleProvider>

@@ -1,3 +1,4 @@
+import { TunnelStatusItem } from '../features/tunnels/TunnelChrome';
 import { useApp } from '../state/context';
 import { useLocale, useT } from './i18n';
 
@@ -25,6 +26,7 @@ export function StatusBar() {
           {t('failure.regions')}
         </span>
       )}
+      <TunnelStatusItem />
       <span className="statusbar__spacer" />
       {info && (
         <span className="statusbar__item">

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import type { Instance } from '../../../../shared/model/instance';
 import { useLocale, useT } from '../../app/i18n';
 import { IconButton } from '../../ui/Button';
+import { InstanceTunnelActions } from '../tunnels/InstanceActions';
 import { CloseIcon } from '../../ui/icons';
 import { PlatformIcon } from './PlatformIcon';
 import { StatusBadge } from './StatusBadge';
@@ -44,7 +45,10 @@ export function InstanceDetails({
         </div>
         <IconButton label={t('details.close')} icon={<CloseIcon />} onClick={onClose} />
       </header>
-      {actions && <div className="details__actions">{actions}</div>}
+      <div className="details__actions">
+        {actions}
+        <InstanceTunnelActions instance={instance} />
+      </div>
       <dl className="details__fields">
         <Field label={t('details.status')}>
           <StatusBadge status={instance.pingStatus} />

@@ -5,6 +5,7 @@ import { useSessions, useTerminalSettings, useTerminals } from '../../state/sess
 import type { Tab, TabState } from '../../state/sessions';
 import { CloseIcon, ServerIcon } from '../../ui/icons';
 import { PlatformIcon } from '../instances/PlatformIcon';
+import { TunnelsTab } from '../tunnels/TunnelChrome';
 import { TERMINAL_PREFERENCE_RANGES } from '../../state/terminalSettings';
 import { SHORTCUTS, type ShortcutId } from './shortcuts';
 
@@ -80,6 +81,7 @@ export function TabBar({ onShortcut }: { onShortcut(id: ShortcutId): void }) {
           <HistoryGlyph />
           <span className="tab__title">{t('tabs.history')}</span>
         </button>
+        <TunnelsTab />
         {tabs.length > 0 && <span className="tabbar__divider" aria-hidden="true" />}
         {tabs.map((tab) => (
           <SessionTab key={tab.id} tab={tab} selected={view === tab.id} onSelect={() => select(tab.id)} />
