@@ -85,9 +85,13 @@ interface StackOptions {
   readonly config?: readonly string[];
   /** Extra emulator arguments (e.g. --fleet, --identity), given the temp dir. */
   readonly emulatorArgs?: (dir: string) => string[];
+  /** Extra web host arguments, given the temp dir. */
+  readonly hostArgs?: (dir: string) => string[];
+  /** Extra web host environment. */
+  readonly hostEnv?: Record<string, string>;
 }
 
-async function startStack(options: StackOptions = {}): Promise<{ stack: Stack; stop(): Promise<void> }> {
+async function startStack(options: StackOptions = {}): Promise<{ stack: Stack; dir: string; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'porthole-e2e-'));
   const configFile = join(dir, 'config');
   const credentialsFile = join(dir, 'credentials');
@@ -143,6 +147,7 @@ async function startStack(options: StackOptions = {}): Promise<{ stack: Stack; s
         // The fleet cache goes to the temp dir, never the user's own data folder.
         '--data-dir',
         join(dir, 'data'),
+        ...(options.hostArgs?.(dir) ?? []),
       ],
       /porthole web host listening on (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/,
       cleanEnv({
@@ -151,9 +156,10 @@ async function startStack(options: StackOptions = {}): Promise<{ stack: Stack; s
         // The SSO token cache (~/.aws/sso/cache) is the temp dir's too.
         HOME: dir,
         AWS_EC2_METADATA_DISABLED: 'true',
+        ...options.hostEnv,
       }),
     );
-    return { stack: { emulatorUrl, appUrl: host.match[1]! }, stop };
+    return { stack: { emulatorUrl, appUrl: host.match[1]! }, dir, stop };
   } catch (e) {
     await stop();
     throw e;
@@ -223,7 +229,15 @@ const FLEET_CONFIG = [
   '',
 ];
 
-export const test = base.extend<object, { stack: Stack; fleetStack: Stack }>({
+/** The RDP client command the tunnel stack's web host is configured with (PORTHOLE_RDP_COMMAND). */
+export const E2E_RDP_COMMAND = 'xfreerdp /v:{host}:{port} /u:{username} /cert:tofu';
+
+export interface TunnelStack extends Stack {
+  /** The web host's recording launcher writes one JSON line per launch request here (--test-launcher-log). */
+  readonly launcherLog: string;
+}
+
+export const test = base.extend<object, { stack: Stack; fleetStack: Stack; tunnelStack: TunnelStack }>({
   stack: [
     // Playwright requires the destructuring form even when a fixture uses no other fixture.
     // eslint-disable-next-line no-empty-pattern
@@ -244,6 +258,22 @@ export const test = base.extend<object, { stack: Stack; fleetStack: Stack }>({
       const { stack, stop } = await startStack({ config: FLEET_CONFIG, emulatorArgs: writeFleetFiles });
       try {
         await use(stack);
+      } finally {
+        await stop();
+      }
+    },
+    { scope: 'worker', timeout: 120_000 },
+  ],
+  /** The demo stack whose web host records launch requests instead of starting programs (RDP e2e). */
+  tunnelStack: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const { stack, dir, stop } = await startStack({
+        hostArgs: (d) => ['--test-launcher-log', join(d, 'launches.jsonl')],
+        hostEnv: { PORTHOLE_RDP_COMMAND: E2E_RDP_COMMAND },
+      });
+      try {
+        await use({ ...stack, launcherLog: join(dir, 'launches.jsonl') });
       } finally {
         await stop();
       }
