@@ -26,6 +26,6 @@ if (!container) throw new Error('index.html has no #root element');
 
 createRoot(container).render(
   <StrictMode>
-    <App store={store} locale={locale} terminals={terminals} tunnels={tunnels} />
+    <App store={store} locale={locale} terminals={terminals} tunnels={tunnels} bridge={getBridge()} />
   </StrictMode>,
 );

@@ -13,6 +13,7 @@ import { fleetMessages } from './messages/fleet';
 import { hostMessages } from './messages/host';
 import { queryMessages } from './messages/query';
 import { terminalMessages } from './messages/terminal';
+import { toolsMessages } from './messages/tools';
 import { tunnelMessages } from './messages/tunnels';
 
 export type Locale = 'en' | 'ja';
@@ -34,6 +35,7 @@ const modules = [
   doctorMessages,
   fleetMessages,
   tunnelMessages,
+  toolsMessages,
 ] as const;
 
 type KeysOf<M> = M extends MessageModule<infer K> ? K : never;

@@ -1,6 +1,9 @@
 import { useEffect, useRef } from 'react';
 import type { Locale } from '../../../shared/i18n/catalog';
+import type { PortholeBridge } from '../../../shared/ipc/bridge';
 import { AuthDialogs } from '../features/auth/AuthDialogs';
+import { ToolsHost } from '../features/doctor/ToolsHost';
+import { ToolsProvider } from '../features/doctor/tools';
 import { InstancesView } from '../features/instances/InstancesView';
 import { TabBar } from '../features/terminal/TabBar';
 import { TunnelsProvider } from '../features/tunnels/context';
@@ -54,6 +57,7 @@ function Shell() {
       <StatusBar />
       <AuthDialogs />
       <TunnelDialogs />
+      <ToolsHost />
     </div>
   );
 }
@@ -63,24 +67,30 @@ export function App({
   locale,
   terminals,
   tunnels,
+  bridge,
 }: {
   store: AppStore;
   locale: Locale;
   terminals?: Terminals;
   /** Port forwards and RDP (the tunnels panel); absent in tests of other views. */
   tunnels?: TunnelsStore;
+  /** For the connect doctor, policy helper and recordings; without it they are not offered. */
+  bridge?: PortholeBridge;
 }) {
   useEffect(() => {
     document.documentElement.lang = locale;
   }, [locale]);
+  const shell = (
+    <TerminalsProvider value={terminals}>
+      <TunnelsProvider value={tunnels}>
+        <Shell />
+      </TunnelsProvider>
+    </TerminalsProvider>
+  );
   return (
     <LocaleProvider locale={locale}>
       <StoreProvider store={store}>
-        <TerminalsProvider value={terminals}>
-          <TunnelsProvider value={tunnels}>
-            <Shell />
-          </TunnelsProvider>
-        </TerminalsProvider>
+        {bridge ? <ToolsProvider bridge={bridge}>{shell}</ToolsProvider> : shell}
       </StoreProvider>
     </LocaleProvider>
   );

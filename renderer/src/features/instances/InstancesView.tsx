@@ -29,6 +29,7 @@ import { targetOf } from '../terminal/TerminalsView';
 import { InstanceDetails } from './InstanceDetails';
 import { EmptyState, ErrorState, LoadingState, NoMatchState, NoProfilesState } from './InstanceStates';
 import { InstanceTable } from './InstanceTable';
+import { useDiagnose } from '../doctor/tools';
 
 export const REGION_SELECT_ID = 'region-select';
 /** Windows at least this wide show the tag sidebar by default. */
@@ -46,6 +47,7 @@ function useQueryFilter(instances: readonly Instance[], query: string): readonly
  */
 export function InstancesView({ searchRef }: { searchRef?: RefObject<HTMLInputElement | null> }) {
   const t = useT();
+  const diagnose = useDiagnose();
   const locale = useLocale();
   const profilesStatus = useApp((s) => s.profilesStatus);
   const profilesError = useApp((s) => s.profilesError);
@@ -320,6 +322,20 @@ export function InstancesView({ searchRef }: { searchRef?: RefObject<HTMLInputEl
                   <Button variant="primary" onClick={() => connect(selected)}>
                     {t('connect.button')}
                   </Button>
+                  {diagnose && (
+                    <Button
+                      onClick={() =>
+                        diagnose({
+                          profile: selected.profile ?? profile,
+                          region: selected.region,
+                          target: selected.instanceId,
+                          name: selected.name ?? selected.instanceId,
+                        })
+                      }
+                    >
+                      {t('diagnose.button')}
+                    </Button>
+                  )}
                   <Button
                     onClick={() => {
                       noteRecent(selected.instanceId);

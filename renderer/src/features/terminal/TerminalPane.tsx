@@ -6,6 +6,7 @@ import { Button, IconButton } from '../../ui/Button';
 import { AlertIcon, CloseIcon, RefreshIcon, SearchIcon } from '../../ui/icons';
 import { Spinner } from '../../ui/Spinner';
 import { errorText } from '../instances/errorText';
+import { useDiagnose } from '../doctor/tools';
 
 /** One tab's terminal: the xterm element from the registry, the state banner, and the find bar. */
 export function TerminalPane({ tab, active, findOpen }: { tab: Tab; active: boolean; findOpen: boolean }) {
@@ -56,6 +57,7 @@ function StateBanner({ tab }: { tab: Tab }) {
   const t = useT();
   const terminals = useTerminals();
   const store = terminals?.store;
+  const diagnose = useDiagnose();
   if (tab.state === 'open') return null;
   const context = { profile: tab.profile, region: tab.region, target: tab.instanceId };
   let tone: 'info' | 'warn' | 'error' | 'muted' = 'info';
@@ -100,6 +102,21 @@ function StateBanner({ tab }: { tab: Tab }) {
           >
             {t('session.reconnect')}
           </Button>
+          {tab.state === 'failed' && diagnose && (
+            <Button
+              onClick={() =>
+                diagnose({
+                  profile: tab.profile,
+                  region: tab.region,
+                  target: tab.instanceId,
+                  name: tab.title,
+                  document: tab.choice.document,
+                })
+              }
+            >
+              {t('diagnose.button')}
+            </Button>
+          )}
           <Button variant="ghost" onClick={() => void store.getState().close(tab.id)}>
             {t('session.closeTab')}
           </Button>

@@ -1,0 +1,73 @@
+/**
+ * Connect doctor, IAM policy helper and session audit end to end (issue 7): the renderer in headless Chromium,
+ * through the web host, against the emulator's demo fleet (broken instances in eu-north-1).
+ */
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+
+function grid(page: Page) {
+  return page.getByRole('grid', { name: 'Instances' });
+}
+
+function row(page: Page, name: RegExp) {
+  return grid(page).getByRole('row', { name });
+}
+
+async function openApp(page: Page, url: string, region?: string) {
+  await page.goto(url);
+  await expect(row(page, /web-prod-1/)).toBeVisible();
+  await expect.poll(() => page.evaluate('window.__portholeTerminals.restored()')).toBe(true);
+  if (region) await page.getByLabel('Region').selectOption(region);
+}
+
+async function tabs(page: Page): Promise<Array<{ id: string; title: string; state: string }>> {
+  return (await page.evaluate('window.__portholeTerminals.tabs()')) as Array<{
+    id: string;
+    title: string;
+    state: string;
+  }>;
+}
+
+test.describe('connect doctor', () => {
+  test('diagnoses a broken instance from the list and names its cause with the fix', async ({ page, stack }) => {
+    await openApp(page, stack.appUrl, 'eu-north-1');
+    await row(page, /doctor-no-profile/).click();
+    const details = page.getByRole('complementary', { name: 'Instance details' });
+    await details.getByRole('button', { name: 'Diagnose' }).click();
+
+    const dialog = page.getByRole('dialog', { name: /Connect doctor: doctor-no-profile/ });
+    await expect(dialog.locator('.doctor__body')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+    const profileCheck = dialog.locator('[data-check="instance-profile"]');
+    await expect(profileCheck).toHaveAttribute('data-status', 'fail');
+    await expect(profileCheck.locator('.doctor-check__summary')).toContainText(/instance profile/i);
+    // The fix: console path, an exact AWS CLI command with this instance's id, and a documentation link.
+    await expect(profileCheck.locator('.doctor-fix__console')).not.toBeEmpty();
+    await expect(profileCheck.locator('.doctor-fix__cli code')).toContainText('i-0e1a2b3c4d5e60003');
+    await expect(profileCheck.getByRole('link')).toHaveAttribute('href', /^https:\/\/docs\.aws\.amazon\.com\//);
+    await expect(dialog.getByText(/check\(s\) failed/)).toBeVisible();
+    // The instance is running: that check passes.
+    await expect(dialog.locator('[data-check="instance-state"]')).toHaveAttribute('data-status', 'pass');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await expect(dialog).toHaveCount(0);
+  });
+
+  test('offers Diagnose on a failed tab, with the instance already chosen', async ({ page, stack }) => {
+    await openApp(page, stack.appUrl, 'eu-north-1');
+    const before = (await tabs(page)).length;
+    await row(page, /doctor-agent-stopped/).dblclick();
+    await expect.poll(async () => (await tabs(page)).length).toBe(before + 1);
+    const tab = (await tabs(page)).at(-1)!;
+    await expect
+      .poll(async () => (await tabs(page)).find((t) => t.id === tab.id)?.state, { timeout: 20_000 })
+      .toBe('failed');
+    const pane = page.locator(`.terminal-pane[data-tab-id="${tab.id}"]`);
+    await pane.getByRole('button', { name: 'Diagnose' }).click();
+
+    const dialog = page.getByRole('dialog', { name: /Connect doctor: doctor-agent-stopped/ });
+    await expect(dialog.locator('.doctor__body')).toHaveAttribute('data-target', 'i-0e1a2b3c4d5e60008');
+    await expect(dialog.locator('.doctor__body')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+    await expect(dialog.locator('[data-check="ssm-agent"]')).toHaveAttribute('data-status', 'fail');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await page.locator(`.terminal-pane[data-tab-id="${tab.id}"]`).getByRole('button', { name: 'Close tab' }).click();
+  });
+});

@@ -1,0 +1,11 @@
+import { DoctorPanel } from './DoctorPanel';
+import { useToolPanel } from './tools';
+
+/** Shows the open tool panel (connect doctor, policy helper, recordings). */
+export function ToolsHost() {
+  const panel = useToolPanel();
+  if (!panel) return null;
+  if (panel.kind === 'doctor')
+    return <DoctorPanel key={`${panel.target.profile}/${panel.target.target}`} target={panel.target} />;
+  return null;
+}
