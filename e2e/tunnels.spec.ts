@@ -21,6 +21,12 @@ let otherPort = 0;
 function startServer(text: string): Promise<{ server: http.Server; port: number }> {
   const s = http.createServer((req, res) => {
     res.setHeader('content-type', 'text/plain; charset=utf-8');
+    if (req.url === '/stream') {
+      // A slow download (8 KiB every 100 ms) that runs until the client goes away.
+      const timer = setInterval(() => res.write('y'.repeat(8192)), 100);
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
     res.end(`${text} ${req.url}\n` + 'x'.repeat(4096));
   });
   return new Promise((resolve) =>
@@ -231,6 +237,9 @@ test.describe('tunnels', () => {
     const metricsPort = await localPortOf(activeRow(page, 'Metrics'));
     for (let i = 0; i < 4; i++) await get(apiPort, `/shot-${i}`);
     await get(metricsPort, '/scrape');
+    // An RDP tunnel beside them.
+    await (await selectInstance(page, 'win-ad-prod')).getByRole('button', { name: 'Connect with RDP' }).click();
+    await expect(page.getByTestId('tunnel-count')).toHaveText('3 tunnels');
 
     // A reload keeps the saved tunnels, the group and the running tunnels.
     await page.reload();
@@ -239,15 +248,32 @@ test.describe('tunnels', () => {
     await expect(activeRow(page, '本番 API')).toHaveAttribute('data-connections', '4');
     await expect(activeRow(page, 'Metrics')).toHaveAttribute('data-connections', '1');
 
-    mkdirSync(join(repoRoot, 'docs', 'screenshots'), { recursive: true });
-    const file = join(repoRoot, 'docs', 'screenshots', 'tunnels.png');
-    await page.evaluate('document.activeElement?.blur()');
-    await page.screenshot({ path: file, animations: 'disabled' });
-    expect(readFileSync(file).length).toBeGreaterThan(30_000);
+    // A download in progress while the screenshot is taken: one open connection, a rate.
+    const download = http.get({ host: '127.0.0.1', port: apiPort, path: '/stream', agent: false });
+    download.on('error', () => undefined);
+    try {
+      await expect(activeRow(page, '本番 API').getByTestId('connections')).toHaveText('1 open · 5 total');
+      const api = activeRow(page, '本番 API');
+      const before = Number(await api.getAttribute('data-bytes-in'));
+      await expect
+        .poll(async () => Number(await api.getAttribute('data-bytes-in')))
+        .toBeGreaterThan(before + 64 * 1024);
+      await expect(api.getByTestId('rate')).not.toContainText('↓ 0 B/s');
+      mkdirSync(join(repoRoot, 'docs', 'screenshots'), { recursive: true });
+      const file = join(repoRoot, 'docs', 'screenshots', 'tunnels.png');
+      await page.evaluate('document.activeElement?.blur()');
+      await page.screenshot({ path: file, animations: 'disabled' });
+      expect(readFileSync(file).length).toBeGreaterThan(30_000);
+    } finally {
+      download.destroy();
+    }
 
     // Off: both stop.
     await groups.getByRole('switch', { name: 'Run group 朝の作業' }).click();
     await expect(groups.getByRole('switch', { name: 'Run group 朝の作業' })).toHaveAttribute('aria-checked', 'false');
+    await expect(page.getByTestId('tunnel-count')).toHaveText('1 tunnel');
+    const rdp = page.locator('tr.tunnel[data-kind="rdp"]');
+    await rdp.getByRole('button', { name: 'Stop win-ad-prod' }).click();
     await expect(page.getByTestId('tunnel-count')).toHaveText('0 tunnels');
     await expect(page.locator('tr.tunnel')).toHaveCount(0);
   });

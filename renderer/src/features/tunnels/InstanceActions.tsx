@@ -47,7 +47,7 @@ export function InstanceTunnelActions({ instance }: { instance: Instance }) {
           >
             {rdpBusy ? t('rdp.starting') : t('rdp.button')}
           </Button>
-          <Button variant="ghost" onClick={() => setPasswordOpen(true)}>
+          <Button onClick={() => setPasswordOpen(true)}>
             {t('rdp.password.button')}
           </Button>
         </>

@@ -133,7 +133,7 @@ function ActiveRow({ tunnel, nameOf }: { tunnel: TunnelInfo; nameOf(target: stri
         <td className="num mono" data-testid="traffic">
           {formatBytes(tunnel.bytesIn)} / {formatBytes(tunnel.bytesOut)}
         </td>
-        <td className="num mono">
+        <td className="num mono" data-testid="rate">
           {t('tunnels.rate', { in: formatRate(tunnel.rateIn), out: formatRate(tunnel.rateOut) })}
         </td>
         <td className="tunnel__actions">
