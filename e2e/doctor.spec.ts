@@ -71,3 +71,49 @@ test.describe('connect doctor', () => {
     await page.locator(`.terminal-pane[data-tab-id="${tab.id}"]`).getByRole('button', { name: 'Close tab' }).click();
   });
 });
+
+test.describe('IAM policy helper', () => {
+  test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
+
+  test('generates an end-user policy for tagged instances, explains it and copies it', async ({ page, stack }) => {
+    await openApp(page, stack.appUrl);
+    await page.getByRole('group', { name: 'Tools' }).getByRole('button', { name: 'IAM policy helper' }).click();
+    const dialog = page.getByRole('dialog', { name: 'IAM policy helper' });
+    await dialog.getByLabel(/Tag conditions/).fill('環境=本番,ステージング');
+    await dialog.getByLabel(/Port forwarding \(AWS-StartPortForwardingSession\)/).check();
+    await dialog.getByRole('button', { name: 'Generate' }).click();
+
+    const json = dialog.getByTestId('generated-policy');
+    await expect(json).toContainText('ssm:resourceTag/環境');
+    await expect(json).toContainText('AWS-StartPortForwardingSession');
+    await expect(dialog.locator('.policy__explanation li').first()).toBeVisible();
+    await expect(dialog.getByText('No problems found.')).toBeVisible();
+
+    await dialog.getByRole('button', { name: 'Copy policy' }).click();
+    await expect(dialog.getByText('Policy copied to the clipboard')).toBeVisible();
+    const copied = (await page.evaluate('navigator.clipboard.readText()')) as string;
+    const policy = JSON.parse(copied) as { Statement: Array<{ Action: string | string[] }> };
+    expect(copied).toBe(await json.textContent());
+    expect(policy.Statement.some((s) => [s.Action].flat().includes('ssm:StartSession'))).toBe(true);
+  });
+
+  test('lints a pasted policy and names the misspelled boolean', async ({ page, stack }) => {
+    await openApp(page, stack.appUrl);
+    await page.getByRole('group', { name: 'Tools' }).getByRole('button', { name: 'IAM policy helper' }).click();
+    const dialog = page.getByRole('dialog', { name: 'IAM policy helper' });
+    const pasted = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'ssm:StartSession',
+          Resource: ['arn:aws:ec2:*:*:instance/*', 'arn:aws:ssm:*:*:document/SSM-SessionManagerRunShell'],
+          Condition: { BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'ture' } },
+        },
+      ],
+    };
+    await dialog.getByLabel(/Paste a policy/).fill(JSON.stringify(pasted, null, 2));
+    await dialog.getByRole('button', { name: 'Check', exact: true }).click();
+    await expect(dialog.locator('.policy__lint [data-code="boolTypo"]')).toBeVisible();
+  });
+});

@@ -1,4 +1,5 @@
 import { useApp } from '../state/context';
+import { ToolsMenu } from '../features/doctor/ToolsMenu';
 import { REGION_SELECT_ID } from '../features/instances/InstancesView';
 import { IconButton } from '../ui/Button';
 import { GlobeIcon, MoonIcon, PortholeMark, RefreshIcon, SunIcon, UserIcon } from '../ui/icons';
@@ -72,6 +73,7 @@ export function Header({ theme }: { theme: Theme }) {
           {t('header.endpoint', { endpoint: endpointLabel(endpointUrl) })}
         </span>
       )}
+      <ToolsMenu />
       <IconButton
         label={t('header.refresh')}
         icon={<RefreshIcon className={busy ? 'spin' : undefined} />}

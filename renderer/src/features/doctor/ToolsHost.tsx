@@ -1,3 +1,4 @@
+import { PolicyPanel } from '../policy/PolicyPanel';
 import { DoctorPanel } from './DoctorPanel';
 import { useToolPanel } from './tools';
 
@@ -5,7 +6,9 @@ import { useToolPanel } from './tools';
 export function ToolsHost() {
   const panel = useToolPanel();
   if (!panel) return null;
-  if (panel.kind === 'doctor')
+  if (panel.kind === 'doctor') {
     return <DoctorPanel key={`${panel.target.profile}/${panel.target.target}`} target={panel.target} />;
+  }
+  if (panel.kind === 'policy') return <PolicyPanel />;
   return null;
 }
