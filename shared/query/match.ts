@@ -43,7 +43,11 @@ interface Normalized {
   name: string;
   id: string;
   tags: Map<string, string[]>;
+  /** Optional fields (account, region, ...), normalized on first use. */
+  fields?: Map<OptionalField, string | undefined>;
 }
+
+type OptionalField = 'accountId' | 'region' | 'profile' | 'state' | 'instanceType';
 
 const cache = new WeakMap<Instance, Normalized>();
 
@@ -81,12 +85,30 @@ function anyOf<T>(tests: readonly ((x: T) => boolean)[]): (x: T) => boolean {
   return tests.length === 1 ? tests[0]! : (x) => tests.some((t) => t(x));
 }
 
-function optionalField(get: (i: Instance) => string | undefined, values: readonly QueryValue[]): InstancePredicate {
+function normalizedField(instance: Instance, field: OptionalField): string | undefined {
+  const n = normalized(instance);
+  const fields = (n.fields ??= new Map());
+  if (fields.has(field)) return fields.get(field);
+  const raw = instance[field];
+  const value = raw === undefined ? undefined : normalizeText(raw);
+  fields.set(field, value);
+  return value;
+}
+
+function optionalField(field: OptionalField, values: readonly QueryValue[]): InstancePredicate {
   const test = anyOf(values.map((v) => textTest(v, 'exact')));
   return (i) => {
-    const s = get(i);
-    return s !== undefined && test(normalizeText(s));
+    const s = normalizedField(i, field);
+    return s !== undefined && test(s);
   };
+}
+
+/**
+ * Normalizes the searchable text of `instances` now (once per list, e.g. when it arrives) so the first query
+ * typed does not pay for it. Matching gives the same results with or without it.
+ */
+export function prepareInstances(instances: readonly Instance[]): void {
+  for (const instance of instances) normalized(instance);
 }
 
 function fieldPredicate(term: FieldTerm): InstancePredicate {
@@ -114,15 +136,15 @@ function fieldPredicate(term: FieldTerm): InstancePredicate {
       return term.field === 'platform' ? (i) => wanted.has(i.platform) : (i) => wanted.has(i.pingStatus);
     }
     case 'account':
-      return optionalField((i) => i.accountId, values);
+      return optionalField('accountId', values);
     case 'region':
-      return optionalField((i) => i.region, values);
+      return optionalField('region', values);
     case 'profile':
-      return optionalField((i) => i.profile, values);
+      return optionalField('profile', values);
     case 'state':
-      return optionalField((i) => i.state, values);
+      return optionalField('state', values);
     case 'type':
-      return optionalField((i) => i.instanceType, values);
+      return optionalField('instanceType', values);
     case 'ip': {
       const tests = values.map((v): ((ip: string) => boolean) => {
         const cidr = parseCidr(v.text);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Instance } from '../model/instance';
 import { describeQueryError } from './describe';
-import { compileQuery, filterInstances } from './match';
+import { compileQuery, filterInstances, prepareInstances } from './match';
 import { suggest } from './suggest';
 import { parseQuery, quoteValue, tokenize } from './syntax';
 import { TagIndex } from './tagIndex';
@@ -224,6 +224,19 @@ describe('compileQuery', () => {
   it('ignores terms with errors instead of matching nothing', () => {
     expect(ids('tag:Environment=prod name:')).toEqual(['01', '03']);
     expect(ids('')).toHaveLength(fleet.length);
+  });
+
+  it('gives the same matches on a list prepared up front (prepareInstances) as on a fresh one', () => {
+    const queries = ['web', 'tag:Team=決済', 'ｗｅｂ', 'region:EU-*', 'account:111111111111 -ping:online', 'type:t3.*'];
+    const fresh = () => fleet.map((i) => ({ ...i }));
+    const prepared = fresh();
+    prepareInstances(prepared);
+    prepareInstances(prepared); // twice is harmless
+    for (const q of queries) {
+      const expected = filterInstances(fresh(), q).map((i) => i.instanceId);
+      expect(filterInstances(prepared, q).map((i) => i.instanceId)).toEqual(expected);
+    }
+    expect(filterInstances(prepared, 'region:eu-*').map((i) => i.instanceId)).toEqual(['i-0aaa0000000000002']);
   });
 });
 

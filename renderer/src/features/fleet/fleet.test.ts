@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { filterInstances } from '../../../../shared/query';
 import { sampleFleet } from '../../state/fake-bridge';
-import { groupRows } from './grouping';
+import { groupPlan, groupRows, planRows } from './grouping';
 import { selectedTagValues, toggleTagValue } from './queryEdit';
 
 describe('toggleTagValue (facet clicks write the query)', () => {
@@ -71,5 +71,19 @@ describe('groupRows (group-by tree)', () => {
 
   it('without keys gives one row per instance', () => {
     expect(groupRows(fleet, []).map((r) => r.kind)).toEqual(['instance', 'instance', 'instance', 'instance']);
+  });
+});
+
+describe('groupPlan / planRows (the tree built once per list, walked per filter)', () => {
+  it('gives the same rows as grouping the filtered list afresh, for several queries and a collapsed node', () => {
+    const fleet = sampleFleet();
+    const plan = groupPlan(fleet, ['Environment', 'Role']);
+    for (const query of ['', 'web', '-tag:Environment=prod', 'tag:Role', 'ウェブ', 'nothing-matches-this']) {
+      const shown = filterInstances(fleet, query);
+      expect(planRows(plan, shown)).toEqual(groupRows(shown, ['Environment', 'Role']));
+      const collapsed = new Set(['Environment=prod']);
+      expect(planRows(plan, shown, collapsed)).toEqual(groupRows(shown, ['Environment', 'Role'], collapsed));
+    }
+    expect(planRows(plan, filterInstances(fleet, 'nothing-matches-this'))).toEqual([]);
   });
 });

@@ -32,19 +32,29 @@ function tagValue(instance: Instance, key: string): string | undefined {
   return undefined;
 }
 
-/** Rows for `instances` grouped by `keys` (outermost first); without keys, one row per instance. */
-export function groupRows(
-  instances: readonly Instance[],
-  keys: readonly string[],
-  collapsed: ReadonlySet<string> = new Set(),
-): ListRow[] {
-  const rows: ListRow[] = [];
-  const walk = (items: readonly Instance[], level: number, prefix: string) => {
-    const key = keys[level];
-    if (key === undefined) {
-      for (const instance of items) rows.push({ kind: 'instance', depth: level, instance });
-      return;
-    }
+interface PlanNode {
+  readonly path: string;
+  readonly depth: number;
+  readonly key: string;
+  readonly value: string | undefined;
+  readonly children: PlanNode[];
+  /** Leaf nodes (depth = keys.length - 1): the members in list order. */
+  readonly members: Instance[];
+}
+
+/**
+ * The group tree of a whole list for `keys` (values looked up and sorted once). Filtering then only walks it:
+ * a keystroke costs one pass over the tree instead of new maps and sorts.
+ */
+export interface GroupPlan {
+  readonly instances: readonly Instance[];
+  readonly keys: readonly string[];
+  readonly roots: readonly PlanNode[];
+}
+
+export function groupPlan(instances: readonly Instance[], keys: readonly string[]): GroupPlan {
+  const build = (items: readonly Instance[], level: number, prefix: string): PlanNode[] => {
+    const key = keys[level]!;
     const groups = new Map<string | undefined, Instance[]>();
     for (const instance of items) {
       const value = tagValue(instance, key);
@@ -56,14 +66,84 @@ export function groupRows(
     const order = [...groups.keys()].sort((a, b) =>
       a === undefined ? 1 : b === undefined ? -1 : collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0),
     );
-    for (const value of order) {
+    return order.map((value) => {
       const members = groups.get(value)!;
       const path = `${prefix}${prefix ? '/' : ''}${encodeURIComponent(key)}${value === undefined ? '' : `=${encodeURIComponent(value)}`}`;
-      const expanded = !collapsed.has(path);
-      rows.push({ kind: 'group', path, depth: level, key, value, count: members.length, expanded });
-      if (expanded) walk(members, level + 1, path);
+      const leaf = level === keys.length - 1;
+      return {
+        path,
+        depth: level,
+        key,
+        value,
+        children: leaf ? [] : build(members, level + 1, path),
+        members: leaf ? members : [],
+      };
+    });
+  };
+  return { instances, keys, roots: keys.length === 0 ? [] : build(instances, 0, '') };
+}
+
+/**
+ * The rows of `plan` for `shown` (a subset of the plan's list in its order, e.g. the query's matches; undefined:
+ * the whole list): groups without a shown member are left out, counts are of shown members.
+ */
+export function planRows(
+  plan: GroupPlan,
+  shown: readonly Instance[] | undefined,
+  collapsed: ReadonlySet<string> = new Set(),
+): ListRow[] {
+  const rows: ListRow[] = [];
+  if (plan.keys.length === 0) {
+    for (const instance of shown ?? plan.instances) rows.push({ kind: 'instance', depth: 0, instance });
+    return rows;
+  }
+  const all = shown === undefined || shown === plan.instances;
+  const included = all ? undefined : new Set(shown);
+  const leafDepth = plan.keys.length;
+  // Counts of shown members per node, then the rows of the nodes with any.
+  const counts = new Map<PlanNode, number>();
+  const count = (node: PlanNode): number => {
+    let n = 0;
+    if (node.children.length === 0) {
+      if (!included) n = node.members.length;
+      else for (const m of node.members) if (included.has(m)) n++;
+    } else {
+      for (const child of node.children) n += count(child);
+    }
+    counts.set(node, n);
+    return n;
+  };
+  const emit = (node: PlanNode) => {
+    const n = counts.get(node) ?? 0;
+    if (n === 0) return;
+    const expanded = !collapsed.has(node.path);
+    rows.push({
+      kind: 'group',
+      path: node.path,
+      depth: node.depth,
+      key: node.key,
+      value: node.value,
+      count: n,
+      expanded,
+    });
+    if (!expanded) return;
+    if (node.children.length === 0) {
+      for (const instance of node.members)
+        if (!included || included.has(instance)) rows.push({ kind: 'instance', depth: leafDepth, instance });
+    } else {
+      for (const child of node.children) emit(child);
     }
   };
-  walk(instances, 0, '');
+  for (const root of plan.roots) count(root);
+  for (const root of plan.roots) emit(root);
   return rows;
+}
+
+/** Rows for `instances` grouped by `keys` (outermost first); without keys, one row per instance. */
+export function groupRows(
+  instances: readonly Instance[],
+  keys: readonly string[],
+  collapsed: ReadonlySet<string> = new Set(),
+): ListRow[] {
+  return planRows(groupPlan(instances, keys), undefined, collapsed);
 }

@@ -42,6 +42,14 @@ export interface InstanceTableProps {
   readonly openCounts?: ReadonlyMap<string, number>;
 }
 
+/** One row object per instance for the flat list, reused across filters. */
+const flatRows = new WeakMap<Instance, ListRow>();
+function flatRow(instance: Instance): ListRow {
+  let row = flatRows.get(instance);
+  if (!row) flatRows.set(instance, (row = { kind: 'instance', depth: 0, instance }));
+  return row;
+}
+
 function useViewport(ref: RefObject<HTMLDivElement | null>) {
   const [viewport, setViewport] = useState({ top: 0, height: 800 });
   useLayoutEffect(() => {
@@ -58,6 +66,30 @@ function useViewport(ref: RefObject<HTMLDivElement | null>) {
     };
   }, [ref]);
   return viewport;
+}
+
+/** Horizontal padding of a cell (`.grid td` / `.grid th`: 12px each side). */
+const CELL_PADDING = 24;
+
+/**
+ * The content width of a column, from its header cell: one measurement per resize for the whole table (rows
+ * never measure themselves). Undefined where there is no layout (tests).
+ */
+function useColumnWidth(ref: RefObject<HTMLTableCellElement | null>): number | undefined {
+  const [width, setWidth] = useState<number | undefined>(undefined);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver !== 'function') return;
+    const update = () => {
+      const w = el.clientWidth - CELL_PADDING;
+      setWidth(w > 0 ? w : undefined);
+    };
+    update();
+    const observer = new ResizeObserver(update);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [ref]);
+  return width;
 }
 
 /**
@@ -81,10 +113,7 @@ export const InstanceTable = memo(function InstanceTable({
   const t = useT();
   const scrollRef = useRef<HTMLDivElement>(null);
   const viewport = useViewport(scrollRef);
-  const items = useMemo(
-    () => givenRows ?? instances.map((instance): ListRow => ({ kind: 'instance', depth: 0, instance })),
-    [givenRows, instances],
-  );
+  const items = useMemo(() => givenRows ?? instances.map(flatRow), [givenRows, instances]);
   const selectedIndex = useMemo(
     () =>
       selectedId === undefined
@@ -116,6 +145,24 @@ export const InstanceTable = memo(function InstanceTable({
       extraBelow = 1;
     }
   }
+
+  const onRowClick = useCallback(
+    (index: number, instanceId: string) => {
+      setActiveIndex(index);
+      onSelect(instanceId);
+    },
+    [onSelect],
+  );
+  const onGroupClick = useCallback(
+    (index: number, row: GroupRow) => {
+      setActiveIndex(index);
+      if (selectedId !== undefined) onSelect(undefined);
+      onToggleGroup?.(row);
+    },
+    [selectedId, onSelect, onToggleGroup],
+  );
+  const tagsHeaderRef = useRef<HTMLTableCellElement>(null);
+  const tagsWidth = useColumnWidth(tagsHeaderRef);
 
   const moveTo = useCallback(
     (index: number) => {
@@ -212,7 +259,9 @@ export const InstanceTable = memo(function InstanceTable({
             <th scope="col">{t('column.privateIp')}</th>
             {sourceColumns && <th scope="col">{t('fleet.column.account')}</th>}
             {sourceColumns && <th scope="col">{t('fleet.column.region')}</th>}
-            <th scope="col">{t('column.tags')}</th>
+            <th scope="col" ref={tagsHeaderRef}>
+              {t('column.tags')}
+            </th>
           </tr>
         </thead>
         <tbody onKeyDown={onKeyDown}>
@@ -226,95 +275,27 @@ export const InstanceTable = memo(function InstanceTable({
                   index={index}
                   columns={columns}
                   tabIndex={index === active ? 0 : -1}
-                  onToggle={() => {
-                    setActiveIndex(index);
-                    if (selectedId !== undefined) onSelect(undefined);
-                    onToggleGroup?.(row);
-                  }}
+                  onToggle={onGroupClick}
                 />
               );
             }
             const { instance, depth } = row;
-            const selected = instance.instanceId === selectedId;
-            const favourite = favourites?.has(instance.instanceId) ?? false;
-            const label = instance.name ?? instance.instanceId;
             return (
-              <tr
+              <InstanceRowView
                 key={instance.instanceId}
-                className="grid__row"
-                data-index={index}
-                data-depth={depth || undefined}
-                aria-rowindex={index + 2}
-                aria-selected={selected}
-                tabIndex={index === active ? 0 : -1}
-                onClick={() => {
-                  setActiveIndex(index);
-                  onSelect(instance.instanceId);
-                }}
-                onDoubleClick={() => onConnect?.(instance)}
-              >
-                <td role="gridcell" className="cell-name">
-                  <span className="name-cell" style={depth ? { paddingInlineStart: depth * 16 } : undefined}>
-                    {onToggleFavourite && (
-                      <button
-                        type="button"
-                        className={favourite ? 'star star--on' : 'star'}
-                        aria-pressed={favourite}
-                        aria-label={t(favourite ? 'fleet.favourite.remove' : 'fleet.favourite.add', { name: label })}
-                        title={t(favourite ? 'fleet.favourite.remove' : 'fleet.favourite.add', { name: label })}
-                        tabIndex={-1}
-                        onClick={(e) => {
-                          e.stopPropagation();
-                          onToggleFavourite(instance);
-                        }}
-                        onDoubleClick={(e) => e.stopPropagation()}
-                      >
-                        <StarIcon filled={favourite} />
-                      </button>
-                    )}
-                    <span className={instance.name ? 'name' : 'name name--none'} title={instance.name}>
-                      {instance.name ?? t('instances.unnamed')}
-                    </span>
-                    {(openCounts?.get(instance.instanceId) ?? 0) > 0 && (
-                      <OpenSessions count={openCounts?.get(instance.instanceId) ?? 0} />
-                    )}
-                    {instance.hybrid && (
-                      <span className="pill" title={t('instances.hybridTitle')}>
-                        {t('instances.hybrid')}
-                      </span>
-                    )}
-                  </span>
-                </td>
-                <td role="gridcell" className="mono">
-                  {instance.instanceId}
-                </td>
-                <td role="gridcell">
-                  <StatusBadge status={instance.pingStatus} />
-                </td>
-                <td role="gridcell" className="cell-platform">
-                  <PlatformIcon platform={instance.platform} />
-                  <span className="platform-name" title={instance.platformName}>
-                    {instance.platformName ?? t(`platform.${instance.platform}`)}
-                  </span>
-                  {instance.platformVersion && <span className="muted">{instance.platformVersion}</span>}
-                </td>
-                <td role="gridcell" className="mono">
-                  {instance.privateIp ?? <span className="muted">—</span>}
-                </td>
-                {sourceColumns && (
-                  <td role="gridcell" className="mono" title={instance.profile}>
-                    {instance.accountId ?? <span className="muted">—</span>}
-                  </td>
-                )}
-                {sourceColumns && (
-                  <td role="gridcell" className="mono">
-                    {instance.region}
-                  </td>
-                )}
-                <td role="gridcell" className="cell-tags">
-                  <TagChips tags={instance.tags} />
-                </td>
-              </tr>
+                instance={instance}
+                index={index}
+                depth={depth}
+                selected={instance.instanceId === selectedId}
+                focusable={index === active}
+                favourite={favourites?.has(instance.instanceId) ?? false}
+                openCount={openCounts?.get(instance.instanceId) ?? 0}
+                sourceColumns={sourceColumns}
+                tagsWidth={tagsWidth}
+                onRowClick={onRowClick}
+                {...(onConnect ? { onConnect } : {})}
+                {...(onToggleFavourite ? { onToggleFavourite } : {})}
+              />
             );
           })}
           {bottomPad > 0 && <tr aria-hidden="true" className="grid__spacer" style={{ height: bottomPad }} />}
@@ -324,8 +305,115 @@ export const InstanceTable = memo(function InstanceTable({
   );
 });
 
+interface InstanceRowProps {
+  readonly instance: Instance;
+  readonly index: number;
+  readonly depth: number;
+  readonly selected: boolean;
+  /** The row holding the roving tabindex. */
+  readonly focusable: boolean;
+  readonly favourite: boolean;
+  readonly openCount: number;
+  readonly sourceColumns: boolean;
+  readonly tagsWidth: number | undefined;
+  onRowClick(index: number, instanceId: string): void;
+  onConnect?(instance: Instance): void;
+  onToggleFavourite?(instance: Instance): void;
+}
+
+/** One instance row; memoized with plain props so a keystroke re-renders only rows whose content changed. */
+const InstanceRowView = memo(function InstanceRowView({
+  instance,
+  index,
+  depth,
+  selected,
+  focusable,
+  favourite,
+  openCount,
+  sourceColumns,
+  tagsWidth,
+  onRowClick,
+  onConnect,
+  onToggleFavourite,
+}: InstanceRowProps) {
+  const t = useT();
+  const label = instance.name ?? instance.instanceId;
+  return (
+    <tr
+      className="grid__row"
+      data-index={index}
+      data-depth={depth || undefined}
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      tabIndex={focusable ? 0 : -1}
+      onClick={() => onRowClick(index, instance.instanceId)}
+      onDoubleClick={() => onConnect?.(instance)}
+    >
+      <td role="gridcell" className="cell-name">
+        <span className="name-cell" style={depth ? { paddingInlineStart: depth * 16 } : undefined}>
+          {onToggleFavourite && (
+            <button
+              type="button"
+              className={favourite ? 'star star--on' : 'star'}
+              aria-pressed={favourite}
+              aria-label={t(favourite ? 'fleet.favourite.remove' : 'fleet.favourite.add', { name: label })}
+              title={t(favourite ? 'fleet.favourite.remove' : 'fleet.favourite.add', { name: label })}
+              tabIndex={-1}
+              onClick={(e) => {
+                e.stopPropagation();
+                onToggleFavourite(instance);
+              }}
+              onDoubleClick={(e) => e.stopPropagation()}
+            >
+              <StarIcon filled={favourite} />
+            </button>
+          )}
+          <span className={instance.name ? 'name' : 'name name--none'} title={instance.name}>
+            {instance.name ?? t('instances.unnamed')}
+          </span>
+          {openCount > 0 && <OpenSessions count={openCount} />}
+          {instance.hybrid && (
+            <span className="pill" title={t('instances.hybridTitle')}>
+              {t('instances.hybrid')}
+            </span>
+          )}
+        </span>
+      </td>
+      <td role="gridcell" className="mono">
+        {instance.instanceId}
+      </td>
+      <td role="gridcell">
+        <StatusBadge status={instance.pingStatus} />
+      </td>
+      <td role="gridcell" className="cell-platform">
+        <PlatformIcon platform={instance.platform} />
+        <span className="platform-name" title={instance.platformName}>
+          {instance.platformName ?? t(`platform.${instance.platform}`)}
+        </span>
+        {instance.platformVersion && <span className="muted">{instance.platformVersion}</span>}
+      </td>
+      <td role="gridcell" className="mono">
+        {instance.privateIp ?? <span className="muted">—</span>}
+      </td>
+      {sourceColumns && (
+        <td role="gridcell" className="mono" title={instance.profile}>
+          {instance.accountId ?? <span className="muted">—</span>}
+        </td>
+      )}
+      {sourceColumns && (
+        <td role="gridcell" className="mono">
+          {instance.region}
+        </td>
+      )}
+      <td role="gridcell" className="cell-tags">
+        <TagChips tags={instance.tags} width={tagsWidth} />
+      </td>
+    </tr>
+  );
+});
+
 /** A node of the group-by tree: `Environment: prod (6)`, collapsible. */
-function GroupHeader({
+const GroupHeader = memo(function GroupHeader({
   row,
   index,
   columns,
@@ -336,7 +424,7 @@ function GroupHeader({
   index: number;
   columns: number;
   tabIndex: number;
-  onToggle(): void;
+  onToggle(index: number, row: GroupRow): void;
 }) {
   const t = useT();
   const value = row.value ?? t('fleet.group.missing', { key: row.key });
@@ -349,7 +437,7 @@ function GroupHeader({
       aria-level={row.depth + 1}
       aria-expanded={row.expanded}
       tabIndex={tabIndex}
-      onClick={onToggle}
+      onClick={() => onToggle(index, row)}
     >
       <td role="gridcell" colSpan={columns}>
         <span className="group-cell" style={{ paddingInlineStart: row.depth * 16 }}>
@@ -362,7 +450,7 @@ function GroupHeader({
       </td>
     </tr>
   );
-}
+});
 
 function StarIcon({ filled }: { filled: boolean }) {
   return (

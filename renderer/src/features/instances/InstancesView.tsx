@@ -9,7 +9,7 @@ import {
   type RefObject,
 } from 'react';
 import type { Instance } from '../../../../shared/model/instance';
-import { compileQuery, TagIndex } from '../../../../shared/query';
+import { compileQuery, prepareInstances, TagIndex } from '../../../../shared/query';
 import { useLocale, useT } from '../../app/i18n';
 import { useApp } from '../../state/context';
 import { REFRESH_CHOICES } from '../../state/prefs';
@@ -20,7 +20,7 @@ import { Button } from '../../ui/Button';
 import { StarOutline } from '../fleet/icons';
 import { FacetSidebar } from '../fleet/FacetSidebar';
 import { GroupByControl } from '../fleet/GroupByControl';
-import { groupRows, type GroupRow } from '../fleet/grouping';
+import { groupPlan, planRows, type GroupRow } from '../fleet/grouping';
 import { QueryBox } from '../fleet/QueryBox';
 import { offersSignIn, SourceBanner } from '../fleet/SourceBanner';
 import { SourcesPicker } from '../fleet/SourcesPicker';
@@ -30,6 +30,7 @@ import { InstanceDetails } from './InstanceDetails';
 import { EmptyState, ErrorState, LoadingState, NoMatchState, NoProfilesState } from './InstanceStates';
 import { InstanceTable } from './InstanceTable';
 import { useDiagnose } from '../doctor/tools';
+import { AuditNotice } from '../audit/AuditNotice';
 
 export const REGION_SELECT_ID = 'region-select';
 /** Windows at least this wide show the tag sidebar by default. */
@@ -109,7 +110,11 @@ export function InstancesView({ searchRef }: { searchRef?: RefObject<HTMLInputEl
     [terminals, profile, region, noteRecent],
   );
 
-  const index = useMemo(() => TagIndex.of(instances), [instances]);
+  const index = useMemo(() => {
+    // The list's search text is normalized once when it arrives, not by the first keystroke.
+    prepareInstances(instances);
+    return TagIndex.of(instances);
+  }, [instances]);
   const favourites = useMemo(() => new Set(favouriteIds), [favouriteIds]);
   const listed = useMemo(() => {
     if (listFilter === 'favourites') return instances.filter((i) => favourites.has(i.instanceId));
@@ -121,10 +126,9 @@ export function InstancesView({ searchRef }: { searchRef?: RefObject<HTMLInputEl
   }, [instances, listFilter, favourites, recentIds]);
   const deferredQuery = useDeferredValue(query);
   const shown = useQueryFilter(listed, deferredQuery);
-  const rows = useMemo(
-    () => (groupBy.length > 0 ? groupRows(shown, groupBy, collapsed) : undefined),
-    [shown, groupBy, collapsed],
-  );
+  // The group tree is built once per (list, keys); a keystroke only walks it for the filtered rows.
+  const plan = useMemo(() => (groupBy.length > 0 ? groupPlan(listed, groupBy) : undefined), [listed, groupBy]);
+  const rows = useMemo(() => (plan ? planRows(plan, shown, collapsed) : undefined), [plan, shown, collapsed]);
   const selected = useMemo(() => instances.find((i) => i.instanceId === selectedId), [instances, selectedId]);
   const context = { profile: profile ?? '', region: region ?? '' };
   const sourceColumns = selectedProfiles.length > 1 || selectedRegions.length > 1;
@@ -346,6 +350,7 @@ export function InstancesView({ searchRef }: { searchRef?: RefObject<HTMLInputEl
                   >
                     {t('connect.with')}
                   </Button>
+                  <AuditNotice profile={selected.profile ?? profile} region={selected.region} />
                 </>
               ) : undefined
             }

@@ -1,6 +1,7 @@
-import { useLayoutEffect, useRef, useState } from 'react';
+import { memo } from 'react';
 import type { Tag } from '../../../../shared/model/instance';
 import { useT } from '../../app/i18n';
+import { canvasTextWidth, fitChips, type TextWidth } from './chipFit';
 
 /** Tags shown in the list: the Name tag is already the row's title. */
 export function visibleTags(tags: readonly Tag[]): Tag[] {
@@ -18,52 +19,34 @@ export function TagChip({ tag, hidden }: { tag: Tag; hidden?: boolean }) {
   );
 }
 
-/** Room kept for the "+N" chip (and its gap) when not every chip fits. */
-const MORE_CHIP_WIDTH = 32;
-const GAP = 5;
-
 /**
- * Up to `max` chips on one line, each shown whole or not at all (measured after layout), then a "+N" chip
- * whose tooltip and accessible name list the tags not shown.
+ * Up to `max` chips on one line, each shown whole or not at all, then a "+N" chip whose tooltip and accessible
+ * name list the tags not shown. `width` is the room in px (the tags column, measured once by the table, not per
+ * row); the chips' widths come from cached text widths. Without a width (tests, first paint) all are shown.
  */
-export function TagChips({ tags, max = 4 }: { tags: readonly Tag[]; max?: number }) {
+export const TagChips = memo(function TagChips({
+  tags,
+  max = 4,
+  width,
+  textWidth = canvasTextWidth,
+}: {
+  tags: readonly Tag[];
+  max?: number;
+  width?: number | undefined;
+  textWidth?: TextWidth;
+}) {
   const t = useT();
   const shown = visibleTags(tags);
   const head = shown.slice(0, max);
-  const listRef = useRef<HTMLSpanElement>(null);
-  // How many of `head` fit, and where the "+N" chip goes; without layout (tests, first paint) all are shown.
-  const [fit, setFit] = useState({ count: head.length, moreLeft: -1 });
-
-  const key = shown.map(tagText).join('\n');
-  useLayoutEffect(() => {
-    const list = listRef.current;
-    if (!list || typeof ResizeObserver !== 'function') return;
-    const measure = () => {
-      const chips = Array.from(list.children) as HTMLElement[];
-      const width = list.clientWidth;
-      const rights = chips.map((c) => c.offsetLeft + c.offsetWidth);
-      const overflow = shown.length > chips.length;
-      let count = chips.length;
-      if (overflow || (rights.at(-1) ?? 0) > width) {
-        count = rights.filter((right) => right <= width - MORE_CHIP_WIDTH).length;
-      }
-      const moreLeft = count > 0 ? (rights[count - 1] ?? 0) + GAP : 0;
-      setFit((prev) => (prev.count === count && prev.moreLeft === moreLeft ? prev : { count, moreLeft }));
-    };
-    measure();
-    const observer = new ResizeObserver(measure);
-    observer.observe(list);
-    return () => observer.disconnect();
-    // `key` stands for the tag list's content.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
+  const fit =
+    width === undefined ? { count: head.length, moreLeft: -1 } : fitChips(head, shown.length, width, textWidth);
 
   if (shown.length === 0) return <span className="muted">—</span>;
   const rest = shown.slice(Math.min(fit.count, head.length));
   const restText = rest.map(tagText).join(', ');
   return (
     <span className="chips" title={shown.map(tagText).join('\n')}>
-      <span className="chips__list" ref={listRef}>
+      <span className="chips__list">
         {head.map((tag, i) => (
           <TagChip key={tag.key} tag={tag} hidden={i >= fit.count} />
         ))}
@@ -79,4 +62,4 @@ export function TagChips({ tags, max = 4 }: { tags: readonly Tag[]; max?: number
       )}
     </span>
   );
-}
+});
