@@ -5,6 +5,7 @@ import type { DocumentChoice, SessionTarget } from '../../state/sessions';
 import { useSessions, useTerminals } from '../../state/sessionsContext';
 import { Button } from '../../ui/Button';
 import { Dialog } from '../../ui/Dialog';
+import { AuditNotice } from '../audit/AuditNotice';
 
 type Kind = 'shell' | 'command' | 'other';
 
@@ -133,6 +134,7 @@ export function DocumentPicker({ target }: { target: SessionTarget }) {
             </select>
           )}
         </fieldset>
+        <AuditNotice profile={target.profile} region={target.region} />
         <label className="picker__remember">
           <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} />
           <span>{t('picker.remember')}</span>
