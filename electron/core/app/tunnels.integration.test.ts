@@ -9,6 +9,7 @@ import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DescribeSessionsCommand, TerminateSessionCommand } from '@aws-sdk/client-ssm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../../shared/ipc/dispatch';
 import { createMemoryBridge, type MemoryBridge } from '../../../shared/ipc/memory-bridge';
@@ -176,6 +177,25 @@ describe('tunnel channels', () => {
     const result = await b.invoke('tunnel.start', { ...where, target: LINUX, remotePort: httpPort, localPort: busy });
     expect(result).toMatchObject({ ok: false, code: 'PORT_IN_USE', params: { port: String(busy) } });
     expect(await get(ok.localPort, '/still')).toBe('こんにちは /still 0');
+  });
+
+  it('a tunnel whose session ends shows failed with the reason until it is dismissed (stop), then it is gone', async () => {
+    const b = start();
+    const states: TunnelInfo[] = [];
+    b.on('tunnel.state', (x) => states.push(x));
+    const info = value(await b.invoke('tunnel.start', { ...where, target: LINUX, remotePort: httpPort }));
+    const ssm = services!.clients.ssm(where);
+    const active = await ssm.send(new DescribeSessionsCommand({ State: 'Active' }));
+    for (const session of active.Sessions ?? [])
+      await ssm.send(new TerminateSessionCommand({ SessionId: session.SessionId }));
+    const failed = await until(() => states.find((x) => x.id === info.id && x.state === 'failed'));
+    expect(failed.error?.code).toBe('SESSION_FAILED');
+    expect(value(await b.invoke('tunnel.list', {})).tunnels).toEqual([
+      expect.objectContaining({ id: info.id, state: 'failed' }),
+    ]);
+    expect(value(await b.invoke('tunnel.stop', { id: info.id }))).toEqual({ stopped: true });
+    expect(states.at(-1)).toMatchObject({ id: info.id, state: 'stopped' });
+    expect(value(await b.invoke('tunnel.list', {})).tunnels).toEqual([]);
   });
 
   it('refuses bad requests at the boundary and says what is wrong', async () => {

@@ -76,10 +76,10 @@ export class AppTunnels implements Disposable {
       deps.manager.onDidChangeTunnel((snapshot) => {
         this.claim(snapshot);
         const info = this.info(snapshot);
-        if (snapshot.state === 'stopped' || (snapshot.state === 'failed' && !deps.manager.get(snapshot.id))) {
-          this.forget(snapshot.id);
-        }
-        this._onDidChange.fire(info);
+        // The manager has let go of it: stopped, or a failed tunnel the user dismissed (stop). Either way it is gone.
+        const gone = !deps.manager.get(snapshot.id) && (snapshot.state === 'stopped' || snapshot.state === 'failed');
+        if (gone) this.forget(snapshot.id);
+        this._onDidChange.fire(gone ? { ...info, state: 'stopped' } : info);
       }),
       deps.manager.onDidUpdateStats((snapshots) => this._onDidUpdateStats.fire(snapshots.map((s) => this.info(s)))),
     );

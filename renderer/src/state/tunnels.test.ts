@@ -96,6 +96,11 @@ describe('tunnels store', () => {
     expect(store.getState().tunnels.map((t) => t.id)).toEqual(['tunnel-2', 'tunnel-9']);
     store.getState().dismiss('tunnel-2');
     expect(store.getState().tunnels.map((t) => t.id)).toEqual(['tunnel-9']);
+    // Dismissing lets main forget it too; its last events do not bring the row back.
+    expect(bridge.callsTo('tunnel.stop')).toEqual([{ id: 'tunnel-2' }]);
+    bridge.emit('tunnel.state', tunnel('tunnel-2', { state: 'stopping' }));
+    bridge.emit('tunnel.state', tunnel('tunnel-2', { state: 'stopped' }));
+    expect(store.getState().tunnels.map((t) => t.id)).toEqual(['tunnel-9']);
   });
 
   it('start with save: saves first, then starts that saved tunnel; a failed start is kept on the saved row', async () => {

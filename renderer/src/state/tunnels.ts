@@ -219,6 +219,8 @@ export function createTunnelsStore(bridge: PortholeBridge): TunnelsStore {
       dismiss(tunnelId) {
         set({ tunnels: get().tunnels.filter((t) => t.id !== tunnelId) });
         setError(tunnelId, undefined);
+        // Main keeps a failed tunnel (with its error) until it is stopped.
+        void call('tunnel.stop', { id: tunnelId });
       },
 
       async toggleSaved(savedId) {
@@ -315,6 +317,8 @@ export function createTunnelsStore(bridge: PortholeBridge): TunnelsStore {
       store.setState({ tunnels: tunnels.filter((t) => t.id !== info.id) });
       return;
     }
+    // A tunnel this renderer let go of (dismissed) is not brought back by its last events.
+    if (info.state === 'stopping' && !tunnels.some((t) => t.id === info.id)) return;
     store.setState({ tunnels: upsertTunnel(tunnels, info) });
   });
 
