@@ -117,3 +117,86 @@ test.describe('IAM policy helper', () => {
     await expect(dialog.locator('.policy__lint [data-code="boolTypo"]')).toBeVisible();
   });
 });
+
+test.describe('session audit', () => {
+  test('says before connecting whether AWS records the session and encrypts it', async ({ page, stack }) => {
+    await openApp(page, stack.appUrl, 'eu-north-1');
+    await row(page, /doctor-healthy$|doctor-healthy\b(?!-)/)
+      .first()
+      .click();
+    const details = page.getByRole('complementary', { name: 'Instance details' });
+    const notice = details.locator('.audit-notice');
+    await expect(notice).toHaveAttribute('data-audit', 'recorded');
+    await expect(notice).toContainText('porthole-session-logs-123456789012');
+    await expect(notice).toContainText('alias/porthole-session');
+
+    await page.getByLabel('Region').selectOption('us-east-1');
+    await row(page, /web-prod-1/).click();
+    await expect(details.locator('.audit-notice')).toHaveAttribute('data-audit', 'not-recorded');
+    await expect(details.locator('.audit-notice')).toContainText('not KMS-encrypted');
+  });
+
+  test('records a shell tab locally and replays it, Japanese text included', async ({ page, stack }) => {
+    await openApp(page, stack.appUrl);
+    const tools = page.getByRole('group', { name: 'Tools' });
+    await tools.getByRole('button', { name: 'Recordings' }).click();
+    let dialog = page.getByRole('dialog', { name: 'Session recordings' });
+    const toggle = dialog.getByLabel(/Record each shell tab/);
+    await expect(toggle).toBeEnabled();
+    // A controlled checkbox: it shows checked once main has saved the setting.
+    await toggle.click();
+    await expect(toggle).toBeChecked();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+
+    try {
+      const before = (await tabs(page)).length;
+      await row(page, /web-prod-1/).dblclick();
+      await expect.poll(async () => (await tabs(page)).length).toBe(before + 1);
+      const tab = (await tabs(page)).at(-1)!;
+      await expect
+        .poll(async () => (await tabs(page)).find((t) => t.id === tab.id)?.state, { timeout: 20_000 })
+        .toBe('open');
+      const lines = () =>
+        page.evaluate(`window.__portholeTerminals.lines(${JSON.stringify(tab.id)})`) as Promise<string[]>;
+      await expect.poll(async () => (await lines()).join('\n'), { timeout: 20_000 }).toMatch(/[$#] ?$/m);
+      await page.locator(`.terminal-pane[data-tab-id="${tab.id}"] .xterm`).click();
+      await page.keyboard.type('echo 録画テスト-$((6*7))', { delay: 0 });
+      await page.keyboard.press('Enter');
+      await expect.poll(async () => (await lines()).join('\n'), { timeout: 20_000 }).toContain('録画テスト-42');
+      await page.keyboard.type('exit', { delay: 0 });
+      await page.keyboard.press('Enter');
+      await expect
+        .poll(async () => (await tabs(page)).find((t) => t.id === tab.id)?.state, { timeout: 20_000 })
+        .toBe('closed');
+
+      await tools.getByRole('button', { name: 'Recordings' }).click();
+      dialog = page.getByRole('dialog', { name: 'Session recordings' });
+      await dialog.getByRole('searchbox', { name: 'Search by instance, name or text' }).fill('録画テスト-42');
+      const item = dialog.locator('.recordings__item').filter({ hasText: 'web-prod-1' });
+      await expect(item).toHaveCount(1);
+      await expect(item.locator('.recordings__match')).toContainText('録画テスト-42');
+      await item.getByRole('button', { name: 'Replay' }).click();
+
+      await expect(dialog.getByRole('region', { name: 'Replay' })).toBeVisible();
+      await expect
+        .poll(async () => ((await page.evaluate('window.__portholeReplay?.lines() ?? []')) as string[]).join('\n'), {
+          timeout: 20_000,
+        })
+        .toContain('録画テスト-42');
+      await expect(dialog.getByText('End of recording')).toBeVisible({ timeout: 20_000 });
+      await dialog.getByRole('button', { name: 'From the start' }).click();
+      await dialog.getByRole('button', { name: 'Back to the list' }).click();
+      await expect(dialog.locator('.recordings__item').first()).toBeVisible();
+    } finally {
+      // Other specs share this stack: leave recording off.
+      await page.evaluate('window.__portholeReplay = undefined');
+      if (!(await page.getByRole('dialog', { name: 'Session recordings' }).isVisible())) {
+        await tools.getByRole('button', { name: 'Recordings' }).click();
+      }
+      const off = page.getByRole('dialog', { name: 'Session recordings' }).getByLabel(/Record each shell tab/);
+      await expect(off).toBeEnabled();
+      if (await off.isChecked()) await off.click();
+      await expect(off).not.toBeChecked();
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { RecordingsPanel } from '../audit/RecordingsPanel';
 import { PolicyPanel } from '../policy/PolicyPanel';
 import { DoctorPanel } from './DoctorPanel';
 import { useToolPanel } from './tools';
@@ -10,5 +11,6 @@ export function ToolsHost() {
     return <DoctorPanel key={`${panel.target.profile}/${panel.target.target}`} target={panel.target} />;
   }
   if (panel.kind === 'policy') return <PolicyPanel />;
+  if (panel.kind === 'recordings') return <RecordingsPanel />;
   return null;
 }

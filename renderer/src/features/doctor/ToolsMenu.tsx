@@ -13,6 +13,9 @@ export function ToolsMenu() {
       <Button variant="ghost" onClick={() => open({ kind: 'policy' })}>
         {t('tools.policy')}
       </Button>
+      <Button variant="ghost" onClick={() => open({ kind: 'recordings' })}>
+        {t('tools.recordings')}
+      </Button>
     </div>
   );
 }
