@@ -87,3 +87,19 @@ describe('groupPlan / planRows (the tree built once per list, walked per filter)
     expect(planRows(plan, filterInstances(fleet, 'nothing-matches-this'))).toEqual([]);
   });
 });
+
+describe('planRows with a mask over the list', () => {
+  it('gives the same rows for a mask as for the list of shown instances', () => {
+    const fleet = sampleFleet();
+    const plan = groupPlan(fleet, ['Environment']);
+    const shown = filterInstances(fleet, '-tag:Environment=prod');
+    const mask = new Uint8Array(fleet.map((i) => (shown.includes(i) ? 1 : 0)));
+    expect(planRows(plan, mask)).toEqual(planRows(plan, shown));
+    expect(planRows(plan, mask).flatMap((r) => (r.kind === 'instance' ? [r.instance.name] : []))).toEqual([
+      'batch-runner',
+      'ウェブサーバー東京',
+    ]);
+    const flat = groupPlan(fleet, []);
+    expect(planRows(flat, mask)).toEqual(shown.map((instance) => ({ kind: 'instance', depth: 0, instance })));
+  });
+});

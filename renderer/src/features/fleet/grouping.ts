@@ -38,8 +38,8 @@ interface PlanNode {
   readonly key: string;
   readonly value: string | undefined;
   readonly children: PlanNode[];
-  /** Leaf nodes (depth = keys.length - 1): the members in list order. */
-  readonly members: Instance[];
+  /** Leaf nodes (depth = keys.length - 1): the members' positions in the plan's list, in list order. */
+  readonly members: number[];
 }
 
 /**
@@ -53,14 +53,14 @@ export interface GroupPlan {
 }
 
 export function groupPlan(instances: readonly Instance[], keys: readonly string[]): GroupPlan {
-  const build = (items: readonly Instance[], level: number, prefix: string): PlanNode[] => {
+  const build = (items: readonly number[], level: number, prefix: string): PlanNode[] => {
     const key = keys[level]!;
-    const groups = new Map<string | undefined, Instance[]>();
-    for (const instance of items) {
-      const value = tagValue(instance, key);
+    const groups = new Map<string | undefined, number[]>();
+    for (const position of items) {
+      const value = tagValue(instances[position]!, key);
       let list = groups.get(value);
       if (!list) groups.set(value, (list = []));
-      list.push(instance);
+      list.push(position);
     }
     // Named values in natural order; the instances without the tag last.
     const order = [...groups.keys()].sort((a, b) =>
@@ -80,25 +80,38 @@ export function groupPlan(instances: readonly Instance[], keys: readonly string[
       };
     });
   };
-  return { instances, keys, roots: keys.length === 0 ? [] : build(instances, 0, '') };
+  return {
+    instances,
+    keys,
+    roots:
+      keys.length === 0
+        ? []
+        : build(
+            instances.map((_, i) => i),
+            0,
+            '',
+          ),
+  };
 }
 
 /**
- * The rows of `plan` for `shown` (a subset of the plan's list in its order, e.g. the query's matches; undefined:
- * the whole list): groups without a shown member are left out, counts are of shown members.
+ * The rows of `plan` for `shown`: a subset of the plan's list in its order (e.g. the query's matches), or a mask
+ * over the plan's list (1: shown), or undefined (the whole list). Groups without a shown member are left out,
+ * counts are of shown members.
  */
 export function planRows(
   plan: GroupPlan,
-  shown: readonly Instance[] | undefined,
+  shown: readonly Instance[] | Uint8Array | undefined,
   collapsed: ReadonlySet<string> = new Set(),
 ): ListRow[] {
-  const rows: ListRow[] = [];
   if (plan.keys.length === 0) {
-    for (const instance of shown ?? plan.instances) rows.push({ kind: 'instance', depth: 0, instance });
-    return rows;
+    const flat = (instance: Instance): ListRow => ({ kind: 'instance', depth: 0, instance });
+    if (shown === undefined) return plan.instances.map(flat);
+    if (!(shown instanceof Uint8Array)) return shown.map(flat);
+    return plan.instances.filter((_, i) => shown[i] === 1).map(flat);
   }
-  const all = shown === undefined || shown === plan.instances;
-  const included = all ? undefined : new Set(shown);
+  const rows: ListRow[] = [];
+  const included = shown === undefined || shown === plan.instances ? undefined : maskOf(plan, shown);
   const leafDepth = plan.keys.length;
   // Counts of shown members per node, then the rows of the nodes with any.
   const counts = new Map<PlanNode, number>();
@@ -106,7 +119,7 @@ export function planRows(
     let n = 0;
     if (node.children.length === 0) {
       if (!included) n = node.members.length;
-      else for (const m of node.members) if (included.has(m)) n++;
+      else for (const m of node.members) n += included[m]!;
     } else {
       for (const child of node.children) n += count(child);
     }
@@ -128,8 +141,9 @@ export function planRows(
     });
     if (!expanded) return;
     if (node.children.length === 0) {
-      for (const instance of node.members)
-        if (!included || included.has(instance)) rows.push({ kind: 'instance', depth: leafDepth, instance });
+      for (const m of node.members)
+        if (!included || included[m] === 1)
+          rows.push({ kind: 'instance', depth: leafDepth, instance: plan.instances[m]! });
     } else {
       for (const child of node.children) emit(child);
     }
@@ -137,6 +151,16 @@ export function planRows(
   for (const root of plan.roots) count(root);
   for (const root of plan.roots) emit(root);
   return rows;
+}
+
+function maskOf(plan: GroupPlan, shown: readonly Instance[] | Uint8Array): Uint8Array {
+  if (shown instanceof Uint8Array) return shown;
+  const wanted = new Set(shown);
+  const mask = new Uint8Array(plan.instances.length);
+  plan.instances.forEach((instance, i) => {
+    if (wanted.has(instance)) mask[i] = 1;
+  });
+  return mask;
 }
 
 /** Rows for `instances` grouped by `keys` (outermost first); without keys, one row per instance. */

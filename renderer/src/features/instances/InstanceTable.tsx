@@ -281,8 +281,9 @@ export const InstanceTable = memo(function InstanceTable({
             }
             const { instance, depth } = row;
             return (
+              // Keyed by position: a new filter updates the rows on screen in place instead of replacing them.
               <InstanceRowView
-                key={instance.instanceId}
+                key={`r:${index}`}
                 instance={instance}
                 index={index}
                 depth={depth}

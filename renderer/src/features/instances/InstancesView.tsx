@@ -36,10 +36,28 @@ export const REGION_SELECT_ID = 'region-select';
 /** Windows at least this wide show the tag sidebar by default. */
 const WIDE_WINDOW = 1400;
 
+interface Filtered {
+  readonly shown: readonly Instance[];
+  /** 1 for each shown position of the list (undefined: all shown), for the group tree. */
+  readonly mask: Uint8Array | undefined;
+}
+
 /** Keeps the compiled predicate of the last query (a keystroke compiles once, not once per row). */
-function useQueryFilter(instances: readonly Instance[], query: string): readonly Instance[] {
+function useQueryFilter(instances: readonly Instance[], query: string): Filtered {
   const predicate = useMemo(() => (query.trim() === '' ? undefined : compileQuery(query)), [query]);
-  return useMemo(() => (predicate ? instances.filter(predicate) : instances), [instances, predicate]);
+  return useMemo(() => {
+    if (!predicate) return { shown: instances, mask: undefined };
+    const mask = new Uint8Array(instances.length);
+    const shown: Instance[] = [];
+    for (let i = 0; i < instances.length; i++) {
+      const instance = instances[i]!;
+      if (predicate(instance)) {
+        mask[i] = 1;
+        shown.push(instance);
+      }
+    }
+    return { shown, mask };
+  }, [instances, predicate]);
 }
 
 /**
@@ -125,10 +143,10 @@ export function InstancesView({ searchRef }: { searchRef?: RefObject<HTMLInputEl
     return instances;
   }, [instances, listFilter, favourites, recentIds]);
   const deferredQuery = useDeferredValue(query);
-  const shown = useQueryFilter(listed, deferredQuery);
+  const { shown, mask } = useQueryFilter(listed, deferredQuery);
   // The group tree is built once per (list, keys); a keystroke only walks it for the filtered rows.
   const plan = useMemo(() => (groupBy.length > 0 ? groupPlan(listed, groupBy) : undefined), [listed, groupBy]);
-  const rows = useMemo(() => (plan ? planRows(plan, shown, collapsed) : undefined), [plan, shown, collapsed]);
+  const rows = useMemo(() => (plan ? planRows(plan, mask, collapsed) : undefined), [plan, mask, collapsed]);
   const selected = useMemo(() => instances.find((i) => i.instanceId === selectedId), [instances, selectedId]);
   const context = { profile: profile ?? '', region: region ?? '' };
   const sourceColumns = selectedProfiles.length > 1 || selectedRegions.length > 1;
