@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   'DISCONNECTED',
   'SSO_SIGN_IN_REQUIRED',
   'KEY_PAIR_INVALID',
+  'INVALID_POLICY_REQUEST',
+  'RECORDING_NOT_FOUND',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

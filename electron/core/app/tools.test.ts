@@ -38,7 +38,10 @@ describe('policy helper channels', () => {
       documents: [],
     });
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.message).toContain('session document');
+    if (!r.ok) {
+      expect(r.code).toBe('INVALID_POLICY_REQUEST');
+      expect(r.message).toBe('The policy cannot be generated: choose at least one session document');
+    }
   });
 
   it('gives the instance role the managed policy plus an inline policy for S3 logging', async () => {

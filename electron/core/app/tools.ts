@@ -22,7 +22,7 @@ const optional = <K extends string>(key: K, value: string | undefined): Partial<
 };
 
 function invalid(detail: string): PortholeError {
-  return new PortholeError('INTERNAL', t('error.INTERNAL', { detail }), { detail });
+  return new PortholeError('INVALID_POLICY_REQUEST', t('error.INVALID_POLICY_REQUEST', { detail }), { detail });
 }
 
 export function generatePolicy(request: InvokeRequest<'policy.generate'>): InvokeResponse<'policy.generate'> {

@@ -120,7 +120,8 @@ describe('recording store', () => {
     const byText = await store.search('echo こんにちは');
     expect(byText[0]?.match).toBe('$ echo こんにちは');
     expect(await store.search('nowhere')).toEqual([]);
-    await expect(store.read('../../etc/passwd.cast')).rejects.toThrow();
+    await expect(store.read('../../etc/passwd.cast')).rejects.toMatchObject({ code: 'RECORDING_NOT_FOUND' });
+    await expect(store.read('gone.cast')).rejects.toMatchObject({ code: 'RECORDING_NOT_FOUND' });
   });
 });
 

@@ -220,8 +220,7 @@ export class RecordingStore {
 }
 
 function notFound(id: string): PortholeError {
-  const detail = `no recording named ${id}`;
-  return new PortholeError('INTERNAL', t('error.INTERNAL', { detail }), { detail });
+  return new PortholeError('RECORDING_NOT_FOUND', t('error.RECORDING_NOT_FOUND', { id }), { id });
 }
 
 /**

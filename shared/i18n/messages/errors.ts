@@ -31,6 +31,8 @@ export const errorMessages: MessageModule<Key> = {
     'error.DISCONNECTED': 'The Porthole host cannot be reached: {detail}',
     'error.SSO_SIGN_IN_REQUIRED': 'Profile "{profile}" signs in with AWS IAM Identity Center (SSO). Sign in to use it.',
     'error.KEY_PAIR_INVALID': 'The key pair file cannot decrypt the Windows password: {detail}',
+    'error.INVALID_POLICY_REQUEST': 'The policy cannot be generated: {detail}',
+    'error.RECORDING_NOT_FOUND': 'The recording {id} no longer exists. Refresh the list.',
   },
   ja: {
     'error.UNKNOWN_CHANNEL': 'アプリが IPC コントラクトにない「{channel}」を要求しました。',
@@ -65,5 +67,7 @@ export const errorMessages: MessageModule<Key> = {
     'error.SSO_SIGN_IN_REQUIRED':
       'プロファイル「{profile}」は AWS IAM Identity Center (SSO) でサインインします。使うにはサインインしてください。',
     'error.KEY_PAIR_INVALID': '鍵ペアファイルで Windows のパスワードを復号できません: {detail}',
+    'error.INVALID_POLICY_REQUEST': 'ポリシーを生成できません: {detail}',
+    'error.RECORDING_NOT_FOUND': '録画 {id} はもうありません。一覧を更新してください。',
   },
 };
