@@ -5,6 +5,7 @@ import { useLocale, useT } from '../../app/i18n';
 import { Button } from '../../ui/Button';
 import { Dialog } from '../../ui/Dialog';
 import { useTools } from '../doctor/tools';
+import { errorText } from '../instances/errorText';
 import '../doctor/tools.css';
 import { ReplayView } from './ReplayView';
 
@@ -32,7 +33,7 @@ export function RecordingsPanel() {
       if (r.ok) {
         setList(r.value.recordings);
         setProblem(undefined);
-      } else setProblem(t('audit.loadFailed', { message: r.message }));
+      } else setProblem(t('audit.loadFailed', { message: errorText(t, r).message }));
     },
     [tools, t],
   );
@@ -47,7 +48,7 @@ export function RecordingsPanel() {
   const open = async (id: string) => {
     const r = await tools.bridge.invoke('audit.read', { id });
     if (r.ok) setReplay(r.value);
-    else setProblem(t('audit.loadFailed', { message: r.message }));
+    else setProblem(t('audit.loadFailed', { message: errorText(t, r).message }));
   };
 
   return (

@@ -105,8 +105,9 @@ describe('connect doctor panel', () => {
         </ToolsProvider>
       </LocaleProvider>,
     );
+    // The sentence comes from the catalog by the error's code, in the user's language.
     expect((await screen.findByRole('alert')).textContent).toBe(
-      'The checks could not run: The credentials were refused.',
+      'The checks could not run: AWS refused the credentials of profile "p". Check the access key and secret, or sign in again.',
     );
   });
 });

@@ -5,6 +5,7 @@ import { useLocale, useT } from '../../app/i18n';
 import { Button } from '../../ui/Button';
 import { Dialog } from '../../ui/Dialog';
 import { Spinner } from '../../ui/Spinner';
+import { errorText } from '../instances/errorText';
 import { copyText, useTools, type DoctorTarget } from './tools';
 import './tools.css';
 
@@ -75,7 +76,9 @@ export function DoctorPanel({ target }: { target: DoctorTarget }) {
         )}
         {state.status === 'failed' && (
           <p className="doctor__error" role="alert">
-            {t('diagnose.failed', { message: state.error.message })}
+            {t('diagnose.failed', {
+              message: errorText(t, state.error, { profile: target.profile, region: target.region }).message,
+            })}
           </p>
         )}
         {state.status === 'ready' && (

@@ -6,6 +6,7 @@ import { useLocale, useT, type Translate } from '../../app/i18n';
 import { Button } from '../../ui/Button';
 import { Dialog } from '../../ui/Dialog';
 import { copyText, useTools } from '../doctor/tools';
+import { errorText } from '../instances/errorText';
 import '../doctor/tools.css';
 
 type Kind = 'endUser' | 'admin' | 'instanceRole';
@@ -103,7 +104,7 @@ export function PolicyPanel() {
     const result = await tools.bridge.invoke('policy.generate', request);
     if (!result.ok) {
       setGenerated(undefined);
-      setProblem((result as ErrorValue).message);
+      setProblem(errorText(t, result as ErrorValue).message);
       return;
     }
     setGenerated(result.value);
@@ -317,7 +318,7 @@ function LintSection() {
       tools.bridge.invoke('policy.lint', { text, locale }),
       tools.bridge.invoke('policy.explain', { text, locale }),
     ]);
-    if (!lint.ok) return setResult({ findings: [], explanation: [], error: lint.message });
+    if (!lint.ok) return setResult({ findings: [], explanation: [], error: errorText(t, lint).message });
     setResult({
       findings: lint.value.findings,
       explanation: explain.ok ? explain.value.explanation : [],
