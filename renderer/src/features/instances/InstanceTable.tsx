@@ -50,16 +50,30 @@ function flatRow(instance: Instance): ListRow {
   return row;
 }
 
+/** The last viewport height and tags column width seen: a list mounted again (after "no match") starts with them. */
+let lastHeight = 800;
+let lastTagsWidth: number | undefined;
+
+/**
+ * The scroll position and height of the list. Layout is read only in scroll and resize callbacks (after layout),
+ * never while mounting, and an unchanged viewport does not re-render the table.
+ */
 function useViewport(ref: RefObject<HTMLDivElement | null>) {
-  const [viewport, setViewport] = useState({ top: 0, height: 800 });
+  const [viewport, setViewport] = useState({ top: 0, height: lastHeight });
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
-    const update = () => setViewport({ top: el.scrollTop, height: el.clientHeight || 800 });
-    update();
+    const update = () => {
+      const top = el.scrollTop;
+      const height = el.clientHeight || 800;
+      lastHeight = height;
+      setViewport((prev) => (prev.top === top && prev.height === height ? prev : { top, height }));
+    };
     el.addEventListener('scroll', update, { passive: true });
+    // The observer reports the size once when observing starts (after layout); without it, read it now.
     const observer = typeof ResizeObserver === 'function' ? new ResizeObserver(update) : undefined;
-    observer?.observe(el);
+    if (observer) observer.observe(el);
+    else update();
     return () => {
       el.removeEventListener('scroll', update);
       observer?.disconnect();
@@ -76,16 +90,16 @@ const CELL_PADDING = 24;
  * never measure themselves). Undefined where there is no layout (tests).
  */
 function useColumnWidth(ref: RefObject<HTMLTableCellElement | null>): number | undefined {
-  const [width, setWidth] = useState<number | undefined>(undefined);
+  const [width, setWidth] = useState<number | undefined>(lastTagsWidth);
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el || typeof ResizeObserver !== 'function') return;
-    const update = () => {
+    // Called once when observing starts and on every resize, after layout (no forced layout here).
+    const observer = new ResizeObserver(() => {
       const w = el.clientWidth - CELL_PADDING;
-      setWidth(w > 0 ? w : undefined);
-    };
-    update();
-    const observer = new ResizeObserver(update);
+      lastTagsWidth = w > 0 ? w : undefined;
+      setWidth(lastTagsWidth);
+    });
     observer.observe(el);
     return () => observer.disconnect();
   }, [ref]);
