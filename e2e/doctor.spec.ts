@@ -72,6 +72,27 @@ test.describe('connect doctor', () => {
   });
 });
 
+test('diagnoses any instance by id from Tools: a stopped one fails the instance-state check with its fix', async ({
+  page,
+  stack,
+}) => {
+  await openApp(page, stack.appUrl, 'eu-north-1');
+  await page.getByRole('group', { name: 'Tools' }).getByRole('button', { name: 'Connect doctor' }).click();
+  const ask = page.getByRole('dialog', { name: 'Diagnose an instance' });
+  const field = ask.getByLabel(/Instance or managed node id \(profile demo, region eu-north-1\)/);
+  await field.fill('not-an-id');
+  await ask.getByRole('button', { name: 'Diagnose' }).click();
+  await expect(ask.getByRole('alert')).toHaveText('Enter an instance id (i-…) or a managed node id (mi-…).');
+  await field.fill('i-0e1a2b3c4d5e60009');
+  await ask.getByRole('button', { name: 'Diagnose' }).click();
+
+  const dialog = page.getByRole('dialog', { name: /Connect doctor: i-0e1a2b3c4d5e60009/ });
+  await expect(dialog.locator('.doctor__body')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+  await expect(dialog.locator('[data-check="instance-state"]')).toHaveAttribute('data-status', 'fail');
+  await expect(dialog.locator('[data-check="instance-state"] .doctor-fix__cli code')).toContainText('start-instances');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+});
+
 test.describe('IAM policy helper', () => {
   test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 

@@ -1,5 +1,6 @@
 import { RecordingsPanel } from '../audit/RecordingsPanel';
 import { PolicyPanel } from '../policy/PolicyPanel';
+import { DiagnoseTargetDialog } from './DiagnoseTargetDialog';
 import { DoctorPanel } from './DoctorPanel';
 import { useToolPanel } from './tools';
 
@@ -10,6 +11,7 @@ export function ToolsHost() {
   if (panel.kind === 'doctor') {
     return <DoctorPanel key={`${panel.target.profile}/${panel.target.target}`} target={panel.target} />;
   }
+  if (panel.kind === 'doctor-target') return <DiagnoseTargetDialog />;
   if (panel.kind === 'policy') return <PolicyPanel />;
   if (panel.kind === 'recordings') return <RecordingsPanel />;
   return null;

@@ -10,6 +10,9 @@ export function ToolsMenu() {
   const open = tools.store.getState().open;
   return (
     <div className="tools-menu" role="group" aria-label={t('tools.menu')}>
+      <Button variant="ghost" onClick={() => open({ kind: 'doctor-target' })}>
+        {t('tools.doctor')}
+      </Button>
       <Button variant="ghost" onClick={() => open({ kind: 'policy' })}>
         {t('tools.policy')}
       </Button>

@@ -17,7 +17,12 @@ export interface DoctorTarget {
   readonly document?: string;
 }
 
-export type ToolPanel = { kind: 'doctor'; target: DoctorTarget } | { kind: 'policy' } | { kind: 'recordings' };
+export type ToolPanel =
+  | { kind: 'doctor'; target: DoctorTarget }
+  /** Asks for an instance id to diagnose. */
+  | { kind: 'doctor-target' }
+  | { kind: 'policy' }
+  | { kind: 'recordings' };
 
 export interface ToolsState {
   readonly panel?: ToolPanel;
