@@ -47,9 +47,7 @@ export function InstanceTunnelActions({ instance }: { instance: Instance }) {
           >
             {rdpBusy ? t('rdp.starting') : t('rdp.button')}
           </Button>
-          <Button onClick={() => setPasswordOpen(true)}>
-            {t('rdp.password.button')}
-          </Button>
+          <Button onClick={() => setPasswordOpen(true)}>{t('rdp.password.button')}</Button>
         </>
       )}
       {shown && (
