@@ -2,8 +2,17 @@
  * Connect doctor, IAM policy helper and session audit end to end (issue 7): the renderer in headless Chromium,
  * through the web host, against the emulator's demo fleet (broken instances in eu-north-1).
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { expect, repoRoot, test } from './fixtures';
+
+/** README screenshots (docs/screenshots), taken where the panels show real demo data. */
+async function screenshot(page: Page, name: string) {
+  const dir = join(repoRoot, 'docs', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, name), animations: 'disabled' });
+}
 
 function grid(page: Page) {
   return page.getByRole('grid', { name: 'Instances' });
@@ -47,6 +56,7 @@ test.describe('connect doctor', () => {
     await expect(dialog.getByText(/check\(s\) failed/)).toBeVisible();
     // The instance is running: that check passes.
     await expect(dialog.locator('[data-check="instance-state"]')).toHaveAttribute('data-status', 'pass');
+    await screenshot(page, 'doctor.png');
     await dialog.getByRole('button', { name: 'Close' }).click();
     await expect(dialog).toHaveCount(0);
   });
@@ -110,6 +120,7 @@ test.describe('IAM policy helper', () => {
     await expect(dialog.locator('.policy__explanation li').first()).toBeVisible();
     await expect(dialog.getByText('No problems found.')).toBeVisible();
 
+    await screenshot(page, 'policy-helper.png');
     await dialog.getByRole('button', { name: 'Copy policy' }).click();
     await expect(dialog.getByText('Policy copied to the clipboard')).toBeVisible();
     const copied = (await page.evaluate('navigator.clipboard.readText()')) as string;
@@ -205,6 +216,7 @@ test.describe('session audit', () => {
         })
         .toContain('録画テスト-42');
       await expect(dialog.getByText('End of recording')).toBeVisible({ timeout: 20_000 });
+      await screenshot(page, 'replay.png');
       await dialog.getByRole('button', { name: 'From the start' }).click();
       await dialog.getByRole('button', { name: 'Back to the list' }).click();
       await expect(dialog.locator('.recordings__item').first()).toBeVisible();

@@ -77,7 +77,7 @@ describe('connect doctor panel', () => {
     ]);
   });
 
-  it('gives a failure its fix, a could-not-check its missing permission, a skipped check its cause', async () => {
+  it('gives a failure its fix, a could-not-check its missing permission, a skipped check the check that explains it', async () => {
     setup();
     await screen.findByText('SSM agent');
     const failed = document.querySelector('[data-check="ssm-agent"]') as HTMLElement;
@@ -89,7 +89,8 @@ describe('connect doctor panel', () => {
     const passed = document.querySelector('[data-check="instance-state"]') as HTMLElement;
     expect(within(passed).queryByRole('link')).toBeNull();
     const skipped = document.querySelector('[data-check="agent-version"]') as HTMLElement;
-    expect(within(skipped).getByText('Not checked: "SSM agent" failed first.')).toBeTruthy();
+    expect(within(skipped).getByText('Not checked.')).toBeTruthy();
+    expect(skipped.getAttribute('data-blocked-by')).toBe('ssm-agent');
   });
 
   it('shows why the checks could not run', async () => {

@@ -106,9 +106,15 @@ export function DoctorPanel({ target }: { target: DoctorTarget }) {
 
 function CheckItem({ check, all }: { check: DoctorCheck; all: readonly DoctorCheck[] }) {
   const t = useT();
+  // A skipped check's summary already names the failed check that explains it (blockedBy); link the two.
   const blocker = check.blockedBy ? all.find((c) => c.id === check.blockedBy) : undefined;
   return (
-    <li className={`doctor-check doctor-check--${check.status}`} data-check={check.id} data-status={check.status}>
+    <li
+      className={`doctor-check doctor-check--${check.status}`}
+      data-check={check.id}
+      data-status={check.status}
+      data-blocked-by={blocker?.id}
+    >
       <span className="doctor-check__mark" aria-hidden="true">
         {MARK[check.status]}
       </span>
@@ -132,7 +138,6 @@ function CheckItem({ check, all }: { check: DoctorCheck; all: readonly DoctorChe
             {t('diagnose.missingPermission', { permission: check.missingPermission })}
           </p>
         )}
-        {blocker && <p className="doctor-check__note">{t('diagnose.blockedBy', { check: blocker.title })}</p>}
         {check.fix && (check.status === 'fail' || check.status === 'unknown') && <Fix fix={check.fix} />}
       </div>
     </li>
