@@ -76,6 +76,12 @@ describe('asciicast v2 writer and reader', () => {
 });
 
 describe('recording store', () => {
+  it('saves the setting on a fresh install whose data folder does not exist yet', async () => {
+    const store = new RecordingStore({ dataDir: join(dir, 'new', 'data') });
+    expect(await store.setSettings({ enabled: true })).toEqual({ enabled: true });
+    expect(await new RecordingStore({ dataDir: join(dir, 'new', 'data') }).settings()).toEqual({ enabled: true });
+  });
+
   const session = {
     id: 's-1',
     target: 'i-0123456789abcdef0',

@@ -4,7 +4,7 @@
  * Recording is off until the user turns it on (recording-settings.json in the data folder).
  */
 import { mkdir, open, readdir, readFile, rename, stat, writeFile, chmod } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { RecordingInfo } from '../../../shared/model/tools';
 import { PortholeError } from '../../../shared/errors';
 import { t } from '../../../shared/i18n/catalog';
@@ -75,6 +75,8 @@ export class RecordingStore {
   }
 
   async setSettings(settings: { enabled: boolean }): Promise<{ enabled: boolean }> {
+    // On a fresh install the data folder may not exist yet.
+    await mkdir(dirname(this.settingsFile), { recursive: true });
     const tmp = `${this.settingsFile}.tmp`;
     await writeFile(tmp, `${JSON.stringify({ enabled: settings.enabled })}\n`, { mode: 0o600 });
     await rename(tmp, this.settingsFile);
