@@ -36,6 +36,27 @@ async function screenshot(page: Page, name: string) {
   expectPng(file, SHOT.width, SHOT.height);
 }
 
+/** Rows whose shown tag chips are cut off or covered by the "+N" chip (as `name: tag`). */
+async function chipOverlaps(page: Page): Promise<string[]> {
+  return (await page.evaluate(`(() => {
+    const out = [];
+    for (const tr of document.querySelectorAll('tr.grid__row[data-index]')) {
+      const list = tr.querySelector('.chips__list');
+      if (!list) continue;
+      const name = tr.querySelector('.name')?.textContent ?? '?';
+      const right = list.getBoundingClientRect().right;
+      const more = tr.querySelector('.chip--more')?.getBoundingClientRect();
+      for (const chip of list.querySelectorAll('.chip:not(.chip--hidden)')) {
+        const box = chip.getBoundingClientRect();
+        const label = name + ': ' + chip.textContent;
+        if (box.right > right + 0.5) out.push(label + ' cut');
+        if (more && more.left < box.right - 0.5) out.push(label + ' covered');
+      }
+    }
+    return out;
+  })()`)) as string[];
+}
+
 async function openApp(page: Page, url: string) {
   await page.goto(url);
   await expect(instanceGrid(page)).toBeVisible();
@@ -60,6 +81,7 @@ test.describe('instance list', () => {
     await expect(row(page, /onprem-gateway-01/).getByText('Hybrid')).toBeVisible();
     await expect(row(page, /web-prod-1/).getByText('storefront')).toBeVisible();
     await expect(row(page, /web-prod-1/).getByText(/^10\.\d+\.\d+\.\d+$/)).toBeVisible();
+    await expect.poll(() => chipOverlaps(page)).toEqual([]); // at 1280 px: more rows need "+N"
     await expect(page.getByText(`Endpoint ${new URL(stack.emulatorUrl).host}`)).toBeVisible();
 
     // Keyboard: focus the first row, move down, the details follow the selection.
@@ -75,6 +97,8 @@ test.describe('instance list', () => {
     await page.keyboard.press('Escape');
     await expect(details).toHaveCount(0);
     await page.setViewportSize(SHOT);
+    // Tag chips: each one shown is whole (not cut by the cell) and the "+N" chip does not cover one.
+    await expect.poll(() => chipOverlaps(page)).toEqual([]);
     await screenshot(page, 'instance-list.png');
   });
 

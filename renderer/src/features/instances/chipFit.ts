@@ -31,11 +31,13 @@ export const canvasTextWidth: TextWidth = (text) => {
       context = null;
     }
     if (context) {
-      const family = getComputedStyle(document.documentElement).fontFamily || 'sans-serif';
+      // The chips' font is the body's (html keeps the browser default), read once.
+      const family = getComputedStyle(document.body).fontFamily || 'sans-serif';
       context.font = `${FONT_SIZE} ${family}`;
     }
   }
-  const width = context ? context.measureText(text).width : text.length * 6.5;
+  // Rounded up: the layout never comes out narrower than the estimate.
+  const width = Math.ceil(context ? context.measureText(text).width : text.length * 6.5);
   widths.set(text, width);
   return width;
 };
