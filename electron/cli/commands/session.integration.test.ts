@@ -325,8 +325,9 @@ describe('porthole shell', () => {
 
     t.term.write('exit\r');
     await t.waitFor(/STATUS=0/);
-    const after = await t.waitFor(/speed[\s\S]*$/, t.screen.indexOf('STATUS=0'));
-    expect(after[0]).toMatch(/(^|\s)icanon(\s|$)/m);
+    // stty -a prints "icanon" (restored) or "-icanon" (still raw); wait for whichever arrives, then check it.
+    const after = await t.waitFor(/(^|\s)(-?)icanon(\s|$)/m, t.screen.indexOf('STATUS=0'));
+    expect(after[2]).toBe('');
     expect(after[0]).toMatch(/(^|\s)echo(\s|$)/m);
     await t.exited;
   });
@@ -350,8 +351,9 @@ describe('porthole shell', () => {
     expect(Date.now() - start).toBeLessThan(5000);
     expect(t.screen).toContain(`Leaving session ${sessionId} (~.); terminating it.`);
     expect(t.screen).not.toContain('NEVER2');
-    const after = await t.waitFor(/speed[\s\S]*$/, t.screen.indexOf('STATUS=0'));
-    expect(after[0]).toMatch(/(^|\s)icanon(\s|$)/m);
+    // stty -a prints "icanon" (restored) or "-icanon" (still raw); wait for whichever arrives, then check it.
+    const after = await t.waitFor(/(^|\s)(-?)icanon(\s|$)/m, t.screen.indexOf('STATUS=0'));
+    expect(after[2]).toBe('');
     const record = service?.snapshot().find((s) => s.sessionId === sessionId);
     expect(record?.status).toBe('Terminated');
     await t.exited;
