@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'KEY_PAIR_INVALID',
   'INVALID_POLICY_REQUEST',
   'RECORDING_NOT_FOUND',
+  'SSH_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

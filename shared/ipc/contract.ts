@@ -32,6 +32,9 @@ import {
   SaveTunnelRequestSchema,
   SavedTunnelSchema,
   SavedTunnelsSchema,
+  SshConfigResponseSchema,
+  SshOpenResponseSchema,
+  SshRequestSchema,
   TunnelGroupSchema,
   TunnelIdSchema,
   TunnelInfoSchema,
@@ -172,6 +175,10 @@ export const contract = {
     'rdp.start': { request: RdpStartRequestSchema, response: TunnelInfoSchema },
     /** The Windows administrator password (EC2 GetPasswordData) decrypted in main with the given key; never stored. */
     'rdp.password': { request: RdpPasswordRequestSchema, response: RdpPasswordResponseSchema },
+    /** A ~/.ssh/config block whose ProxyCommand runs `porthole ssh-proxy` (main knows how the CLI is started). */
+    'ssh.config': { request: SshRequestSchema, response: SshConfigResponseSchema },
+    /** Starts `ssh` to the instance in the system terminal (ProxyCommand inline) through the Launcher. */
+    'ssh.open': { request: SshRequestSchema, response: SshOpenResponseSchema },
     /** Connect doctor: every check for one instance or managed node (read-only AWS calls). */
     'doctor.diagnose': { request: DoctorRequestSchema, response: DiagnosisSchema },
     /** IAM policy helper: an end-user, administrator or instance-role policy, explained and linted. */

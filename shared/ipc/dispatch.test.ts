@@ -102,6 +102,8 @@ function fakeHandlers(overrides: Partial<Handlers['invoke']> = {}): Handlers {
       'tunnel.saved.toggleGroup': () => ({ started: [tunnel], stopped: 0, failures: [] }),
       'rdp.start': (r) => ({ ...tunnel, kind: 'rdp', target: r.target, remotePort: 3389 }),
       'rdp.password': () => ({ username: 'Administrator', password: 'パスワード' }),
+      'ssh.config': (r) => ({ text: `Host ${r.target}\n`, aliases: [r.target], user: 'ec2-user', proxyCommand: 'x' }),
+      'ssh.open': () => ({ command: 'x-terminal-emulator', args: ['-e', 'ssh'], ssh: ['ssh'] }),
       'doctor.diagnose': (r) => ({
         target: r.target,
         region: r.region,
@@ -306,6 +308,8 @@ describe('dispatcher (the real contract)', () => {
       'tunnel.saved.toggleGroup': { id: 'sg-1', on: true },
       'rdp.start': { ...where, target: 'i-0123456789abcdef0' },
       'rdp.password': { ...where, target: 'i-0123456789abcdef0', keyPem: '-----BEGIN RSA PRIVATE KEY-----' },
+      'ssh.config': { ...where, target: 'i-0123456789abcdef0', name: 'ウェブサーバー' },
+      'ssh.open': { ...where, target: 'i-0123456789abcdef0', user: 'ubuntu' },
       'doctor.diagnose': { ...where, target: 'i-0123456789abcdef0', locale: 'ja' },
       'policy.generate': { kind: 'endUser', targets: { kind: 'tags', tags: { 環境: ['本番'] } }, documents: ['shell'] },
       'policy.explain': { text: '{}' },

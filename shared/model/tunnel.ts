@@ -163,3 +163,32 @@ export const RdpPasswordResponseSchema = z.object({
   password: z.string().optional(),
   username: z.string(),
 });
+
+/** SSH over Session Manager for one instance (ssh.config, ssh.open). Main writes the command; nothing here runs. */
+export const SshRequestSchema = z
+  .object({
+    profile: Profile,
+    region: Region,
+    target: Target,
+    /** The instance's Name tag (the first Host alias is made from it). */
+    name: z.string().max(256).optional(),
+    /** Default ec2-user. */
+    user: z.string().trim().max(64).optional(),
+  })
+  .strict();
+
+export const SshConfigResponseSchema = z.object({
+  /** The ~/.ssh/config block, ready to copy. */
+  text: z.string(),
+  aliases: z.array(z.string()),
+  user: z.string(),
+  proxyCommand: z.string(),
+});
+
+export const SshOpenResponseSchema = z.object({
+  /** The terminal program started and its arguments. */
+  command: z.string(),
+  args: z.array(z.string()),
+  /** The ssh command the terminal runs. */
+  ssh: z.array(z.string()),
+});

@@ -18,6 +18,7 @@ import { TerminalSessions } from '../sessions/terminalSessions';
 import { SessionStarter, type SessionStarterDeps } from '../ssm/sessionStarter';
 import { createHandlers } from './handlers';
 import { AppTunnels } from './tunnels';
+import { AppSsh, defaultCliInvocation } from './ssh';
 import { SAVED_TUNNELS_FILE, SavedTunnelStore } from '../settings/savedTunnels';
 import { portSessionOpener } from '../ssm/portSessionStarter';
 import { TunnelManager } from '../tunnels/tunnelManager';
@@ -45,6 +46,8 @@ export interface AppServicesOptions {
   readonly launcher?: Launcher;
   /** Tunnel stats interval (tests). Default 1000 ms. */
   readonly tunnelStatsIntervalMs?: number;
+  /** How ssh's ProxyCommand starts the porthole CLI. Default: this checkout's bin/porthole.mjs via node, else `porthole`. */
+  readonly cliInvocation?: readonly string[];
 }
 
 export interface AppServices extends Disposable {
@@ -141,6 +144,13 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     },
     logger,
   });
+  const ssh = new AppSsh({
+    launcher,
+    cli: options.cliInvocation ?? defaultCliInvocation(),
+    platform: process.platform,
+    logger,
+    ...(endpointUrl ? { endpointUrl } : {}),
+  });
   const tunnelEvents = [
     tunnels.onDidChange((info) => events.emit('tunnel.state', info)),
     tunnels.onDidUpdateStats((list) => events.emit('tunnel.stats', { tunnels: list })),
@@ -160,6 +170,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     endpointFor: (service, region) => clients.endpointFor(service, region),
     tunnels,
     savedTunnels,
+    ssh,
     diagnose: (request, locale) => new Doctor({ clients, logger, locale }).diagnose(request),
     sessionAudit: (query) => sessionAudit(clients, query),
     ...(recordings ? { recordings } : {}),

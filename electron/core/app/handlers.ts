@@ -12,6 +12,7 @@ import type { SsoDeviceCode, SsoSignInResult } from '../aws/ssoSignIn';
 import type { FleetResult, FleetSource } from '../inventory/fleet';
 import type { SavedTunnelStore } from '../settings/savedTunnels';
 import type { AppTunnels } from './tunnels';
+import type { AppSsh } from './ssh';
 import type { Diagnosis, DiagnoseRequest } from '../doctor/types';
 import type { Locale } from '../../../shared/i18n/catalog';
 import type { SessionAudit } from '../../../shared/model/tools';
@@ -50,6 +51,8 @@ export interface HandlerDeps {
   readonly tunnels?: TunnelPort;
   /** Saved tunnels and groups (tunnel.saved.* channels). */
   readonly savedTunnels?: SavedTunnelPort;
+  /** The ssh config block and ssh in a terminal (ssh.* channels). */
+  readonly ssh?: SshPort;
   /** Connect doctor (doctor.diagnose). */
   readonly diagnose?: (request: DiagnoseRequest, locale: Locale) => Promise<Diagnosis>;
   /** Session preferences lookup (audit.preferences). */
@@ -63,6 +66,9 @@ export type RecordingPort = Pick<RecordingStore, 'list' | 'read' | 'search' | 's
 
 /** What the tunnel channels need (AppTunnels provides it). */
 export type TunnelPort = Pick<AppTunnels, 'start' | 'stop' | 'list' | 'toggleGroup' | 'startRdp' | 'rdpPassword'>;
+
+/** What the ssh channels need (AppSsh provides it). */
+export type SshPort = Pick<AppSsh, 'config' | 'open'>;
 
 /** What the saved-tunnel channels need (SavedTunnelStore provides it). */
 export type SavedTunnelPort = Pick<SavedTunnelStore, 'list' | 'save' | 'remove' | 'saveGroup' | 'removeGroup'>;
@@ -108,7 +114,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     throw new PortholeError('SESSION_FAILED', t('error.SESSION_FAILED', { detail }), { detail });
   }
 
-  function unavailable(what: 'fleet' | 'auth' | 'tunnel' | 'saved tunnel' | 'doctor' | 'recording'): never {
+  function unavailable(what: 'fleet' | 'auth' | 'tunnel' | 'saved tunnel' | 'doctor' | 'recording' | 'ssh'): never {
     const detail = `this host has no ${what} service`;
     throw new PortholeError('INTERNAL', t('error.INTERNAL', { detail }), { detail });
   }
@@ -117,6 +123,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const tunnels = (): TunnelPort => deps.tunnels ?? unavailable('tunnel');
   const saved = (): SavedTunnelPort => deps.savedTunnels ?? unavailable('saved tunnel');
   const recordings = (): RecordingPort => deps.recordings ?? unavailable('recording');
+  const ssh = (): SshPort => deps.ssh ?? unavailable('ssh');
 
   return {
     invoke: {
@@ -168,6 +175,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       'tunnel.saved.removeGroup': async ({ id }) => ({ removed: await saved().removeGroup(id) }),
       'tunnel.saved.toggleGroup': ({ id, on }) => tunnels().toggleGroup(id, on),
       'rdp.start': (request) => tunnels().startRdp(request),
+      'ssh.config': (request) => {
+        const block = ssh().config(request);
+        return { text: block.text, aliases: [...block.aliases], user: block.user, proxyCommand: block.proxyCommand };
+      },
+      'ssh.open': (request) => ssh().open(request),
       'rdp.password': async ({ profile, region, target, keyPem }) =>
         aws({ profile, region, operation: 'GetPasswordData', endpoint: endpoint('ec2', region) }, () =>
           tunnels().rdpPassword({ profile, region, target, keyPem }),

@@ -33,6 +33,7 @@ export const errorMessages: MessageModule<Key> = {
     'error.KEY_PAIR_INVALID': 'The key pair file cannot decrypt the Windows password: {detail}',
     'error.INVALID_POLICY_REQUEST': 'The policy cannot be generated: {detail}',
     'error.RECORDING_NOT_FOUND': 'The recording {id} no longer exists. Refresh the list.',
+    'error.SSH_FAILED': 'SSH cannot be set up: {detail}',
   },
   ja: {
     'error.UNKNOWN_CHANNEL': 'アプリが IPC コントラクトにない「{channel}」を要求しました。',
@@ -69,5 +70,6 @@ export const errorMessages: MessageModule<Key> = {
     'error.KEY_PAIR_INVALID': '鍵ペアファイルで Windows のパスワードを復号できません: {detail}',
     'error.INVALID_POLICY_REQUEST': 'ポリシーを生成できません: {detail}',
     'error.RECORDING_NOT_FOUND': '録画 {id} はもうありません。一覧を更新してください。',
+    'error.SSH_FAILED': 'SSH を設定できません: {detail}',
   },
 };
