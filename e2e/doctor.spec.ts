@@ -181,6 +181,11 @@ test.describe('session audit', () => {
     await dialog.getByRole('button', { name: 'Close' }).click();
 
     try {
+      // Before connecting, the notice says the tab will also be recorded here.
+      await row(page, /web-prod-1/).click();
+      const notice = page.getByRole('complementary', { name: 'Instance details' }).locator('.audit-notice');
+      await expect(notice).toHaveAttribute('data-local', 'true');
+      await expect(notice).toContainText('Porthole also records this tab on this computer');
       const before = (await tabs(page)).length;
       await row(page, /web-prod-1/).dblclick();
       await expect.poll(async () => (await tabs(page)).length).toBe(before + 1);

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { SessionAudit } from '../../../../shared/model/tools';
 import { useT } from '../../app/i18n';
 import { useTools } from '../doctor/tools';
+import { errorText } from '../instances/errorText';
 import '../doctor/tools.css';
 
 /**
@@ -12,17 +13,22 @@ export function AuditNotice({ profile, region }: { profile: string; region: stri
   const t = useT();
   const tools = useTools();
   const [audit, setAudit] = useState<SessionAudit | { failed: string } | undefined>();
+  const [local, setLocal] = useState(false);
   useEffect(() => {
     if (!tools) return;
     let current = true;
     setAudit(undefined);
     void tools.bridge.invoke('audit.preferences', { profile, region }).then((r) => {
-      if (current) setAudit(r.ok ? r.value : { failed: r.message });
+      if (current) setAudit(r.ok ? r.value : { failed: errorText(t, r, { profile, region }).message });
+    });
+    // A host without local recordings answers with an error: then nothing is recorded here.
+    void tools.bridge.invoke('audit.settings', {}).then((r) => {
+      if (current) setLocal(r.ok && r.value.enabled);
     });
     return () => {
       current = false;
     };
-  }, [tools, profile, region]);
+  }, [tools, profile, region, t]);
   if (!tools) return null;
   if (!audit) {
     return (
@@ -36,6 +42,7 @@ export function AuditNotice({ profile, region }: { profile: string; region: stri
     return (
       <p className="audit-notice" role="status" data-audit="unknown">
         {t('audit.notice.unknown', { message })}
+        {local && <> {t('audit.notice.local')}</>}
       </p>
     );
   }
@@ -51,9 +58,11 @@ export function AuditNotice({ profile, region }: { profile: string; region: stri
       role="status"
       data-audit={audit.recorded ? 'recorded' : 'not-recorded'}
       data-encrypted={audit.encrypted}
+      data-local={local}
     >
       {audit.recorded ? t('audit.notice.recorded', { where }) : t('audit.notice.notRecorded', { region })}{' '}
       {audit.encrypted ? t('audit.notice.encrypted', { key: audit.kmsKeyId ?? '' }) : t('audit.notice.notEncrypted')}
+      {local && <> {t('audit.notice.local')}</>}
     </p>
   );
 }
