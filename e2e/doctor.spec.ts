@@ -238,3 +238,23 @@ test.describe('session audit', () => {
     }
   });
 });
+
+test.describe('connect doctor in Japanese', () => {
+  test.use({ locale: 'ja-JP' });
+
+  test('the checklist comes back in the UI language', async ({ page, stack }) => {
+    await page.goto(stack.appUrl);
+    const list = page.getByRole('grid', { name: 'インスタンス' });
+    await expect(list.getByRole('row', { name: /web-prod-1/ })).toBeVisible();
+    await page.locator('#region-select').selectOption('eu-north-1');
+    await list.getByRole('row', { name: /doctor-role-without-core/ }).click();
+    await page.getByRole('button', { name: '診断', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: /接続診断: doctor-role-without-core/ });
+    await expect(dialog.locator('.doctor__body')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+    const role = dialog.locator('[data-check="role-permissions"]');
+    await expect(role).toHaveAttribute('data-status', 'fail');
+    await expect(role.locator('.doctor-check__summary')).toHaveText(/[\u3040-\u30ff]/);
+    await expect(dialog.getByText(/件の確認が失敗しました/)).toBeVisible();
+    await dialog.getByRole('button', { name: '閉じる' }).click();
+  });
+});
