@@ -277,4 +277,66 @@ test.describe('tunnels', () => {
     await expect(page.getByTestId('tunnel-count')).toHaveText('0 tunnels');
     await expect(page.locator('tr.tunnel')).toHaveCount(0);
   });
+
+  test.describe('SSH', () => {
+    test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
+
+    test('SSH… on a Linux instance with a Japanese name: the config block copies, Open in terminal starts ssh through the launcher', async ({
+      page,
+      tunnelStack,
+    }) => {
+      const id = 'i-0b1c2d3e4f5a60001';
+      await openApp(page, tunnelStack.appUrl);
+      await page.getByLabel('Region').selectOption('ap-northeast-1');
+      const details = await selectInstance(page, 'ウェブサーバー');
+      await details.getByRole('button', { name: 'SSH…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'SSH to ウェブサーバー' });
+      const proxy = [
+        'node',
+        join(repoRoot, 'bin', 'porthole.mjs'),
+        'ssh-proxy %h %p --profile demo --region ap-northeast-1 --endpoint-url',
+        tunnelStack.emulatorUrl,
+      ].join(' ');
+      const block = (user: string) =>
+        [
+          `# ウェブサーバー (${id}, demo, ap-northeast-1) via Porthole`,
+          // Nothing of the name is ASCII: the instance id is the alias.
+          `Host ${id}`,
+          `    HostName ${id}`,
+          `    User ${user}`,
+          `    ProxyCommand ${proxy}`,
+          '',
+        ].join('\n');
+      const config = dialog.getByTestId('ssh-config');
+      await expect(config).toHaveText(block('ec2-user'), { useInnerText: true });
+
+      // A new user name rewrites the block; a bad one is refused with a sentence, nothing to copy.
+      await dialog.getByLabel('User name').fill('bad user');
+      await expect(dialog.getByRole('alert')).toContainText('is not a user name ssh accepts');
+      await expect(dialog.getByRole('button', { name: 'Copy' })).toBeDisabled();
+      await dialog.getByLabel('User name').fill('ssm-user');
+      await expect(config).toHaveText(block('ssm-user'), { useInnerText: true });
+      await expect(dialog.getByRole('alert')).toHaveCount(0);
+
+      await dialog.getByRole('button', { name: 'Copy' }).click();
+      await expect(dialog.getByTestId('ssh-note')).toHaveText('Copied to the clipboard.');
+      expect(await page.evaluate('navigator.clipboard.readText()')).toBe(block('ssm-user'));
+
+      await dialog.getByRole('button', { name: 'Open in terminal' }).click();
+      const ssh = ['ssh', '-o', `ProxyCommand=${proxy}`, '-l', 'ssm-user', id];
+      await expect(dialog.getByTestId('ssh-note')).toHaveText(`Started in the terminal: ${ssh.join(' ')}`);
+      // The recording launcher got a terminal program whose arguments end with exactly that ssh argv (no shell).
+      const launches = readFileSync(tunnelStack.launcherLog, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { kind: string; command?: string; args?: string[] });
+      const last = launches.at(-1)!;
+      expect(last.kind).toBe('spawn');
+      expect(['x-terminal-emulator', 'gnome-terminal', 'konsole']).toContain(last.command);
+      expect(last.args).toEqual([last.command === 'gnome-terminal' ? '--' : '-e', ...ssh]);
+
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      await expect(dialog).toHaveCount(0);
+    });
+  });
 });

@@ -25,6 +25,12 @@ export interface ForwardTarget {
 
 export type ForwardSpec = Omit<TunnelStartRequest, 'savedId'>;
 
+/** What the SSH dialog asks main about: the instance, its Name tag, and the user to log in as. */
+export interface SshTarget extends ForwardTarget {
+  readonly name?: string;
+  readonly user?: string;
+}
+
 export interface TunnelsData {
   readonly status: 'idle' | 'loading' | 'ready' | 'failed';
   /** Live tunnels (and failed ones until dismissed), in the order they started. */
@@ -61,6 +67,10 @@ export interface TunnelsActions {
   startRdp(target: ForwardTarget): Promise<Result<TunnelInfo>>;
   /** The Windows password for `target`, decrypted in main with the key text; kept nowhere here. */
   password(target: ForwardTarget, keyPem: string): Promise<Result<InvokeResponse<'rdp.password'>>>;
+  /** The ~/.ssh/config block for `target` (main writes it: it knows how the porthole CLI is started). */
+  sshConfig(target: SshTarget): Promise<Result<InvokeResponse<'ssh.config'>>>;
+  /** Starts ssh to `target` in the system terminal. */
+  sshOpen(target: SshTarget): Promise<Result<InvokeResponse<'ssh.open'>>>;
   clearError(id: string): void;
 }
 
@@ -118,6 +128,17 @@ export function isNonLoopback(address: string): boolean {
   if (a === '' || a === 'localhost' || a === '::1' || a === '0:0:0:0:0:0:0:1') return false;
   if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a) || /^::ffff:127\./.test(a)) return false;
   return true;
+}
+
+function sshRequest(target: SshTarget): InvokeRequest<'ssh.config'> {
+  const user = target.user?.trim();
+  return {
+    profile: target.profile,
+    region: target.region,
+    target: target.instanceId,
+    ...(target.name ? { name: target.name.slice(0, 256) } : {}),
+    ...(user ? { user: user.slice(0, 64) } : {}),
+  };
 }
 
 export function createTunnelsStore(bridge: PortholeBridge): TunnelsStore {
@@ -306,6 +327,9 @@ export function createTunnelsStore(bridge: PortholeBridge): TunnelsStore {
 
       password: (target, keyPem) =>
         call('rdp.password', { profile: target.profile, region: target.region, target: target.instanceId, keyPem }),
+
+      sshConfig: (target) => call('ssh.config', sshRequest(target)),
+      sshOpen: (target) => call('ssh.open', sshRequest(target)),
 
       clearError: (id) => setError(id, undefined),
     };

@@ -97,6 +97,21 @@ const en = {
   'rdp.password.notReady':
     'EC2 has no password for this instance yet (it appears a few minutes after launch; instances launched without a key pair never have one).',
   'rdp.password.close': 'Close',
+  'ssh.button': 'SSH…',
+  'ssh.title': 'SSH to {name}',
+  'ssh.explain':
+    'ssh reaches the instance through Session Manager: no open port 22, no bastion. Add this block to ~/.ssh/config, then run ssh {alias} (scp and rsync work too).',
+  'ssh.user': 'User name',
+  'ssh.user.help': 'ec2-user on Amazon Linux, ubuntu on Ubuntu, admin on Debian.',
+  'ssh.config': '~/.ssh/config block',
+  'ssh.loading': 'Writing the block…',
+  'ssh.copy': 'Copy',
+  'ssh.copied': 'Copied to the clipboard.',
+  'ssh.copyFailed': 'The browser did not allow copying; select the block and copy it by hand.',
+  'ssh.open': 'Open in terminal',
+  'ssh.opening': 'Opening…',
+  'ssh.opened': 'Started in the terminal: {command}',
+  'ssh.close': 'Close',
 } as const;
 
 type Key = keyof typeof en;
@@ -199,6 +214,21 @@ const ja: Partial<Record<Key, string>> = {
   'rdp.password.notReady':
     'このインスタンスのパスワードはまだ EC2 にありません（起動の数分後に用意されます。キーペアなしで起動したインスタンスにはありません）。',
   'rdp.password.close': '閉じる',
+  'ssh.button': 'SSH…',
+  'ssh.title': '{name} に SSH',
+  'ssh.explain':
+    'ssh は Session Manager 経由でインスタンスに接続します （ポート 22 の開放も踏み台も不要）。このブロックを ~/.ssh/config に追加し、ssh {alias} を実行してください （scp や rsync も使えます）。',
+  'ssh.user': 'ユーザー名',
+  'ssh.user.help': 'Amazon Linux は ec2-user、Ubuntu は ubuntu、Debian は admin です。',
+  'ssh.config': '~/.ssh/config のブロック',
+  'ssh.loading': 'ブロックを作成中…',
+  'ssh.copy': 'コピー',
+  'ssh.copied': 'クリップボードにコピーしました。',
+  'ssh.copyFailed': 'ブラウザがコピーを許可しませんでした。ブロックを選択して手動でコピーしてください。',
+  'ssh.open': 'ターミナルで開く',
+  'ssh.opening': '開いています…',
+  'ssh.opened': 'ターミナルで開始しました: {command}',
+  'ssh.close': '閉じる',
 };
 
 export const tunnelMessages: MessageModule<Key> = { en, ja };

@@ -8,8 +8,9 @@ import { Button } from '../../ui/Button';
 import { errorText } from '../instances/errorText';
 import { useTunnels, useTunnelsStore } from './context';
 import { PasswordDialog } from './PasswordDialog';
+import { SshDialog, defaultSshUser } from './SshDialog';
 
-/** "Forward a port" for any instance; "Connect with RDP" and the administrator password for Windows ones. */
+/** "Forward a port" for any instance; "SSH…" for Linux ones; "Connect with RDP" and the administrator password for Windows ones. */
 export function InstanceTunnelActions({ instance }: { instance: Instance }) {
   const t = useT();
   const store = useTunnelsStore();
@@ -19,6 +20,7 @@ export function InstanceTunnelActions({ instance }: { instance: Instance }) {
   const rdpBusy = useTunnels((s) => s.busy[rdpKey]) ?? false;
   const rdpError = useTunnels((s) => s.errors[rdpKey]);
   const [passwordOpen, setPasswordOpen] = useState(false);
+  const [sshOpen, setSshOpen] = useState(false);
   const profile = instance.profile ?? fallbackProfile;
   if (!store || !profile) return null;
   const target: ForwardTarget = {
@@ -32,6 +34,7 @@ export function InstanceTunnelActions({ instance }: { instance: Instance }) {
   return (
     <>
       <Button onClick={() => store.getState().openForward(target)}>{t('forward.button')}</Button>
+      {instance.platform === 'Linux' && <Button onClick={() => setSshOpen(true)}>{t('ssh.button')}</Button>}
       {windows && (
         <>
           <Button
@@ -56,6 +59,13 @@ export function InstanceTunnelActions({ instance }: { instance: Instance }) {
         </p>
       )}
       {passwordOpen && <PasswordDialog target={target} onClose={() => setPasswordOpen(false)} />}
+      {sshOpen && (
+        <SshDialog
+          target={{ ...target, ...(instance.name ? { name: instance.name } : {}) }}
+          initialUser={defaultSshUser(instance.platformName)}
+          onClose={() => setSshOpen(false)}
+        />
+      )}
     </>
   );
 }
