@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetFileInput } from '../../../emulator/fleet/schema';
 import { createEmulator, type Emulator } from '../../../emulator/server';
 import { sessionsPlugin } from '../../../emulator/sessions/install';
+import { defaultCliInvocation, sshConfigBlock, terminalPlan } from '../../core/app/ssh';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'porthole.mjs');
@@ -246,6 +247,63 @@ describe('ssh and scp through porthole ssh-proxy (ProxyCommand) to a real sshd',
     expect(r.code).not.toBe(0);
     expect(r.stdout.toString()).toBe('');
     expect(r.stderr).toMatch(/porthole: The session ended: .*connect/i);
+  });
+});
+
+describe("the app's SSH helper (ssh.config / ssh.open) against the real sshd", () => {
+  // A Japanese profile name in the user's credentials file, as the app would pass it.
+  const profileEnv = () => {
+    const credentials = join(dir, 'credentials');
+    writeFileSync(credentials, '[開発]\naws_access_key_id = test\naws_secret_access_key = test\n');
+    return { AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' };
+  };
+  const request = () => ({
+    profile: '開発',
+    region: REGION,
+    target: LINUX.id,
+    name: LINUX.name,
+    user: userInfo().username,
+  });
+  const peerOptions = () => [
+    '-o',
+    'StrictHostKeyChecking=no',
+    '-o',
+    'UserKnownHostsFile=/dev/null',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'LogLevel=ERROR',
+    '-i',
+    join(dir, 'client_key'),
+  ];
+
+  it('the copied ~/.ssh/config block, as is, lets `ssh <Name alias>` run a command', async () => {
+    const block = sshConfigBlock(request(), { cli: defaultCliInvocation(), endpointUrl: emulator.url });
+    const config = join(dir, 'ssh_config');
+    writeFileSync(config, block.text);
+    const r = await run(
+      '/usr/bin/ssh',
+      ['-F', config, ...peerOptions(), block.aliases[0]!, 'printf %s こんにちは'],
+      profileEnv(),
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.toString('utf8')).toBe('こんにちは');
+  });
+
+  it('the ssh command "Open in terminal" runs (ProxyCommand inline) reaches the same sshd', async () => {
+    const plan = terminalPlan(request(), {
+      cli: defaultCliInvocation(),
+      endpointUrl: emulator.url,
+      platform: 'linux',
+      has: () => true,
+    });
+    const [ssh, ...args] = plan.ssh;
+    expect(ssh).toBe('ssh');
+    const r = await run('/usr/bin/ssh', ['-F', '/dev/null', ...peerOptions(), ...args, 'echo hi'], profileEnv());
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.toString('utf8')).toBe('hi\n');
   });
 });
 
