@@ -309,6 +309,8 @@ describe('sessions without pacing', () => {
     const c = await open(h, { Target: LINUX });
     c.type('echo linux-$((1+2))\r');
     await c.waitForText('linux-3');
+    // The next prompt follows the output; wait for it before looking at it.
+    await c.waitFor(() => /linux-3\r\n[\s\S]*\S $/.test(c.stdoutText), 10_000, 'the prompt after the output');
     expect(c.stdoutText).not.toContain('PS C:');
     expect(c.stdoutText).toMatch(/[$#] $/);
     c.type('exit\r');

@@ -326,9 +326,10 @@ describe('porthole shell', () => {
     t.term.write('exit\r');
     await t.waitFor(/STATUS=0/);
     // stty -a prints "icanon" (restored) or "-icanon" (still raw); wait for whichever arrives, then check it.
-    const after = await t.waitFor(/(^|\s)(-?)icanon(\s|$)/m, t.screen.indexOf('STATUS=0'));
+    // stty -a prints "icanon ... echo" (restored) or "-icanon ... -echo" (still raw); wait for both flags.
+    const after = await t.waitFor(/(^|\s)(-?)icanon\s[\s\S]*?(^|\s)(-?)echo(\s|$)/m, t.screen.indexOf('STATUS=0'));
     expect(after[2]).toBe('');
-    expect(after[0]).toMatch(/(^|\s)echo(\s|$)/m);
+    expect(after[4]).toBe('');
     await t.exited;
   });
 
