@@ -21,8 +21,10 @@ import { SessionStarter } from '../ssm/sessionStarter';
 import { runSshProxy } from './sshProxy';
 import { TunnelManager, type TunnelState } from './tunnelManager';
 
-/** Each-way transfer size here; the benchmark (`bench/tunnel.ts`) uses 64 MiB. */
-const TRANSFER_BYTES = 8 * 1024 * 1024;
+/** Each-way transfer size, as the issue asks (64 MiB each way, mux and basic). */
+const TRANSFER_BYTES = 64 * 1024 * 1024;
+/** Generous: two 64 MiB streams through the emulator on a loaded 2-core CI machine. */
+const TRANSFER_TIMEOUT_MS = 180_000;
 const REGION = 'us-east-1';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -211,18 +213,26 @@ describe('tunnels through the emulator', () => {
     expect(manager.get(t.id)).toMatchObject({ variant: 'mux', totalConnections: 8, state: 'open' });
   });
 
-  it(`mux: ${TRANSFER_BYTES >> 20} MiB each way, SHA-256 matches`, async () => {
-    const t = await newManager().start({ profile: 'default', region: REGION, target: ids.mux, remotePort: 7 });
-    const data = new Uint8Array(randomBytes(TRANSFER_BYTES));
-    expect(sha(await echoThrough(t.localPort, data))).toBe(sha(data));
-  });
+  it(
+    `mux: ${TRANSFER_BYTES >> 20} MiB each way, SHA-256 matches`,
+    async () => {
+      const t = await newManager().start({ profile: 'default', region: REGION, target: ids.mux, remotePort: 7 });
+      const data = new Uint8Array(randomBytes(TRANSFER_BYTES));
+      expect(sha(await echoThrough(t.localPort, data))).toBe(sha(data));
+    },
+    TRANSFER_TIMEOUT_MS,
+  );
 
-  it(`basic (agent 3.0.100.0): ${TRANSFER_BYTES >> 20} MiB each way, SHA-256 matches`, async () => {
-    const t = await newManager().start({ profile: 'default', region: REGION, target: ids.basic, remotePort: 7 });
-    const data = new Uint8Array(randomBytes(TRANSFER_BYTES));
-    expect(sha(await echoThrough(t.localPort, data))).toBe(sha(data));
-    expect(manager.get(t.id)!.variant).toBe('basic');
-  });
+  it(
+    `basic (agent 3.0.100.0): ${TRANSFER_BYTES >> 20} MiB each way, SHA-256 matches`,
+    async () => {
+      const t = await newManager().start({ profile: 'default', region: REGION, target: ids.basic, remotePort: 7 });
+      const data = new Uint8Array(randomBytes(TRANSFER_BYTES));
+      expect(sha(await echoThrough(t.localPort, data))).toBe(sha(data));
+      expect(manager.get(t.id)!.variant).toBe('basic');
+    },
+    TRANSFER_TIMEOUT_MS,
+  );
 
   it('a closed destination port fails that connection; the tunnel stays up', async () => {
     const m = newManager();
