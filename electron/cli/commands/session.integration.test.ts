@@ -227,7 +227,18 @@ describe('porthole shell', () => {
   });
 
   it('shows reconnecting and resumed notices when the connection drops, and no output is lost', async () => {
-    const r = await porthole(['shell', 'dropper'], 'seq 1 20000 | sed "s/^/L/"\nexit\n');
+    // The shell stays up until the last line has arrived: after a drop the agent resends what the dead socket lost one
+    // message per 100 ms (as the real agent does), and a shell that exited at once would be closed before that ends.
+    let exited = false;
+    const r = await porthole(['shell', 'dropper'], 'seq 1 20000 | sed "s/^/L/"\n', {
+      keepStdin: true,
+      onStdout: (text, child) => {
+        if (!exited && text.includes('L20000')) {
+          exited = true;
+          child.stdin?.end('exit\n');
+        }
+      },
+    });
     const lines = r.stdout
       .toString('utf8')
       .split(/\r?\n/)
@@ -236,7 +247,7 @@ describe('porthole shell', () => {
     expect(r.stderr).toContain('Connection to the instance lost; reconnecting...');
     expect(r.stderr).toContain('Reconnected; the session continues.');
     expect(r.code).toBe(0);
-  });
+  }, 90_000);
 
   it('SIGTERM terminates the session and exits 143 with a notice', async () => {
     let sent = false;
