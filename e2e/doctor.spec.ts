@@ -82,6 +82,26 @@ test.describe('connect doctor', () => {
   });
 });
 
+test('a tunnel that cannot start offers Diagnose with the instance already chosen', async ({ page, stack }) => {
+  await openApp(page, stack.appUrl, 'eu-north-1');
+  await row(page, /doctor-agent-stopped/).click();
+  const details = page.getByRole('complementary', { name: 'Instance details' });
+  await details.getByRole('button', { name: 'Forward a port' }).click();
+  const forward = page.getByRole('dialog', { name: /Forward a port to doctor-agent-stopped/ });
+  await forward.getByLabel('Remote port').fill('80');
+  await forward.getByRole('button', { name: 'Start' }).click();
+  const problem = forward.locator('.forward__error');
+  await expect(problem).toHaveAttribute('data-code', 'TARGET_NOT_CONNECTED', { timeout: 20_000 });
+  await problem.getByRole('button', { name: 'Diagnose' }).click();
+
+  await expect(forward).toHaveCount(0);
+  const dialog = page.getByRole('dialog', { name: /Connect doctor: doctor-agent-stopped/ });
+  await expect(dialog.locator('.doctor__body')).toHaveAttribute('data-target', 'i-0e1a2b3c4d5e60008');
+  await expect(dialog.locator('.doctor__body')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+  await expect(dialog.locator('[data-check="ssm-agent"]')).toHaveAttribute('data-status', 'fail');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+});
+
 test('diagnoses any instance by id from Tools: a stopped one fails the instance-state check with its fix', async ({
   page,
   stack,

@@ -7,6 +7,7 @@ import { useTerminals } from '../../state/sessionsContext';
 import { isNonLoopback, type ForwardTarget } from '../../state/tunnels';
 import { Button } from '../../ui/Button';
 import { Dialog } from '../../ui/Dialog';
+import { useDiagnose } from '../doctor/tools';
 import { errorText } from '../instances/errorText';
 import { useTunnels, useTunnelsStore } from './context';
 
@@ -22,6 +23,9 @@ interface Draft {
 }
 
 type Problem = 'instance' | 'remotePort' | 'remoteHost' | 'localPort' | 'pool';
+
+/** Failures on this machine, which the connect doctor cannot explain. */
+const LOCAL_PROBLEMS: ReadonlySet<string> = new Set(['PORT_IN_USE', 'INVALID_TUNNEL', 'BAD_PAYLOAD', 'DISCONNECTED']);
 
 function parsePort(text: string, min: number): number | undefined {
   if (!/^\d{1,5}$/.test(text.trim())) return undefined;
@@ -51,6 +55,7 @@ export function ForwardDialog() {
   const [problems, setProblems] = useState<Partial<Record<Problem, string>>>({});
   const [error, setError] = useState<ErrorValue | undefined>();
   const [busy, setBusy] = useState(false);
+  const diagnose = useDiagnose();
   const ids = {
     instance: useId(),
     remotePort: useId(),
@@ -294,6 +299,25 @@ export function ForwardDialog() {
           <div className="forward__error" role="alert" data-code={error?.code}>
             <strong>{shown.message}</strong>
             <span>{shown.hint}</span>
+            {diagnose && target && error && !LOCAL_PROBLEMS.has(error.code) && (
+              <Button
+                className="btn--small"
+                onClick={() => {
+                  close();
+                  diagnose({
+                    profile: target.profile,
+                    region: target.region,
+                    target: target.instanceId,
+                    name: target.title,
+                    document: draft.remoteHost.trim()
+                      ? 'AWS-StartPortForwardingSessionToRemoteHost'
+                      : 'AWS-StartPortForwardingSession',
+                  });
+                }}
+              >
+                {t('diagnose.button')}
+              </Button>
+            )}
           </div>
         )}
       </form>

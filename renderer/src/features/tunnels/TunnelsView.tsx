@@ -5,6 +5,7 @@ import { useApp } from '../../state/context';
 import { formatAddress, formatBytes, formatRate, groupIsOn, isLiveTunnel, runningOf } from '../../state/tunnels';
 import { Button } from '../../ui/Button';
 import { errorText } from '../instances/errorText';
+import { useDiagnose } from '../doctor/tools';
 import { useTunnels, useTunnelsStore } from './context';
 import './tunnels.css';
 
@@ -92,6 +93,7 @@ function ActiveRow({ tunnel, nameOf }: { tunnel: TunnelInfo; nameOf(target: stri
   const live = isLiveTunnel(tunnel);
   const problem = tunnel.error ? errorText(t, tunnel.error) : undefined;
   const launch = tunnel.rdp?.launchError ? errorText(t, tunnel.rdp.launchError) : undefined;
+  const diagnose = useDiagnose();
   return (
     <>
       <tr
@@ -158,7 +160,25 @@ function ActiveRow({ tunnel, nameOf }: { tunnel: TunnelInfo; nameOf(target: stri
           <td colSpan={8}>
             {problem && (
               <p className="tunnel__error" role="alert">
-                <strong>{problem.message}</strong> {problem.hint}
+                <strong>{problem.message}</strong> {problem.hint}{' '}
+                {diagnose && (
+                  <Button
+                    className="btn--small"
+                    onClick={() =>
+                      diagnose({
+                        profile: tunnel.profile,
+                        region: tunnel.region,
+                        target: tunnel.target,
+                        name: target,
+                        document: tunnel.remoteHost
+                          ? 'AWS-StartPortForwardingSessionToRemoteHost'
+                          : 'AWS-StartPortForwardingSession',
+                      })
+                    }
+                  >
+                    {t('diagnose.button')}
+                  </Button>
+                )}
               </p>
             )}
             {tunnel.rdp?.command && (
