@@ -231,7 +231,10 @@ async function browserFigures(emulatorUrl: string, dir: string, total: number) {
         // and the machine's load, for reading the figures above.
         idle_frame_baseline_ms: { p50: percentile(idle, 50), p95: percentile(idle, 95) },
         target_p95_ms: KEYSTROKE_TARGET_P95_MS,
-        meets_target: percentile(frame, 95) < KEYSTROKE_TARGET_P95_MS,
+        // Both readings of the target: the filtered list committed (our work), and the next frame after it (which
+        // also waits for the frame clock; see idle_frame_baseline_ms for that floor on this machine).
+        commit_meets_target: percentile(commit, 95) < KEYSTROKE_TARGET_P95_MS,
+        next_frame_meets_target: percentile(frame, 95) < KEYSTROKE_TARGET_P95_MS,
         renderer_memory: memory,
       };
       await context.close();
