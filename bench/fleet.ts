@@ -15,12 +15,10 @@
  *   npm run bench -- fleet [--count 10000] [--runs 3] [--cli-runs 1] [--seed 1] [--no-cli] [--no-browser]
  *                          [--aws /usr/bin/aws]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { chromium, type Page } from '@playwright/test';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -31,8 +29,7 @@ import { InventoryService } from '../electron/core/inventory/inventory';
 import { GENERATED_REGIONS } from '../emulator/fleet/generate';
 import { compileQuery, parseQuery, TagIndex } from '../shared/query/index';
 import type { Instance } from '../shared/model/instance';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+import { awsCliEnv, capture, median, ROOT, round, startChild, startEmulator } from './support';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -55,7 +52,7 @@ export async function run(argv: string[]): Promise<unknown> {
   const runs = Number(values.runs);
   const cliRuns = values['no-cli'] ? 0 : Number(values['cli-runs']);
   const dir = mkdtempSync(join(tmpdir(), 'porthole-bench-fleet-'));
-  const emulator = await startEmulator(count, Number(values.seed));
+  const emulator = await startEmulator(['--generate', String(count), '--seed', String(Number(values.seed))]);
   const sources = GENERATED_REGIONS.map((region) => ({ profile: 'default', region }));
   const env = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
   try {
@@ -313,47 +310,6 @@ function percentile(values: number[], p: number): number {
   return round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0);
 }
 
-/** Starts a Node program of this repository and waits for `ready` on its stdout (group 1 is returned as url). */
-async function startChild(
-  args: string[],
-  ready: RegExp,
-  env: NodeJS.ProcessEnv,
-): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...args], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`${args[0]} did not start: ${err}`)), 60_000);
-    child.stdout?.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = ready.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.stderr?.on('data', (b: Buffer) => (err += b.toString()));
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${args[0]} exited (${code}): ${err}`));
-    });
-  }).catch(async (error: unknown) => {
-    await stop();
-    throw error;
-  });
-  return { url, stop };
-}
-
 async function coreOnce(url: string, sources: { profile: string; region: string }[], env: NodeJS.ProcessEnv) {
   const started = performance.now();
   const cpu = process.cpuUsage();
@@ -381,17 +337,7 @@ async function coreOnce(url: string, sources: { profile: string; region: string 
 }
 
 async function awsCliOnce(aws: string, url: string, dir: string) {
-  const config = join(dir, 'aws-config');
-  writeFileSync(config, '');
-  const env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: dir,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_PAGER: '',
-    AWS_CONFIG_FILE: config,
-    AWS_SHARED_CREDENTIALS_FILE: config,
-  };
+  const env = awsCliEnv(dir);
   const region = async (r: string) => {
     const common = ['--endpoint-url', url, '--region', r, '--output', 'json'];
     const ssm = JSON.parse(await capture(aws, ['ssm', 'describe-instance-information', ...common], env)) as {
@@ -414,69 +360,6 @@ async function awsCliOnce(aws: string, url: string, dir: string) {
   await Promise.all(GENERATED_REGIONS.map(region));
   const parallelMs = performance.now() - started;
   return { sequentialMs, parallelMs, listed };
-}
-
-function capture(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    let err = '';
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0
-        ? resolve(Buffer.concat(out).toString('utf8'))
-        : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${err}`)),
-    );
-  });
-}
-
-async function startEmulator(count: number, seed: number): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'emulator/main.ts', '--port', '0', '--generate', String(count), '--seed', String(seed)],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`emulator did not start: ${err}`)), 60_000);
-    child.stdout?.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.stderr?.on('data', (b: Buffer) => (err += b.toString()));
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`emulator exited (${code}): ${err}`));
-    });
-  }).catch(async (error: unknown) => {
-    await stop();
-    throw error;
-  });
-  return { url, stop };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const m = sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-  return round(m);
-}
-
-function round(n: number): number {
-  return Math.round(n * 10) / 10;
 }
 
 function mib(bytes: number): number {

@@ -6,17 +6,15 @@
  *
  *   npm run bench -- inventory [--count 10000] [--runs 5] [--seed 1] [--no-cli] [--aws /usr/bin/aws]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateFleet } from '../emulator/fleet/generate';
 import { createAwsClientFactory } from '../electron/core/aws/clients';
 import { InventoryService } from '../electron/core/inventory/inventory';
+import { awsCliEnv, capture, median, round, startEmulator } from './support';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const REGION = 'us-east-1';
 
 export async function run(argv: string[]): Promise<unknown> {
@@ -36,7 +34,7 @@ export async function run(argv: string[]): Promise<unknown> {
   const dir = mkdtempSync(join(tmpdir(), 'porthole-bench-'));
   const fleetFile = join(dir, 'fleet.json');
   writeFileSync(fleetFile, JSON.stringify(generateFleet({ count, seed: Number(values.seed), regions: [REGION] })));
-  const emulator = await startEmulator(fleetFile);
+  const emulator = await startEmulator(['--fleet', fleetFile]);
   try {
     // One unmeasured pass warms the emulator (JIT, caches) so the first measured side is not penalised.
     await coreOnce(emulator.url, undefined);
@@ -131,20 +129,6 @@ async function coreOnce(
   }
 }
 
-function awsCliEnv(dir: string): NodeJS.ProcessEnv {
-  const emptyConfig = join(dir, 'aws-config');
-  writeFileSync(emptyConfig, '');
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: dir,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_PAGER: '',
-    AWS_CONFIG_FILE: emptyConfig,
-    AWS_SHARED_CREDENTIALS_FILE: emptyConfig,
-  };
-}
-
 async function awsCliOnce(
   aws: string,
   url: string,
@@ -165,70 +149,4 @@ async function awsCliOnce(
     nodes,
     ec2: reservations.reduce((n, r) => n + (r.Instances?.length ?? 0), 0),
   };
-}
-
-function capture(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    let err = '';
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0
-        ? resolve(Buffer.concat(out).toString('utf8'))
-        : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${err}`)),
-    );
-  });
-}
-
-async function startEmulator(fleetFile: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'emulator/main.ts', '--port', '0', '--fleet', fleetFile],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`emulator did not start: ${err}`)), 60_000);
-    child.stdout?.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.stderr?.on('data', (b: Buffer) => (err += b.toString()));
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`emulator exited (${code}): ${err}`));
-    });
-  }).catch(async (error: unknown) => {
-    await stop();
-    throw error;
-  });
-  return { url, stop };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const m = sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-  return round(m);
-}
-
-function round(n: number): number {
-  return Math.round(n * 10) / 10;
 }
