@@ -7,8 +7,7 @@ import type { AwsClientFactory } from '../../core/aws/clients';
 import type { Logger } from '../../core/base/logger';
 import type { OpenPortSession } from '../../core/ssm/portSessionStarter';
 import { UsageError, type CliCommand, type CommandContext, type ParsedValues } from '../command';
-import { resolveAwsTarget } from './aws-target';
-import { formatAmbiguousTarget, resolveTarget } from './target';
+import { resolveCliTarget } from './target';
 
 export type PortTarget =
   | { kind: 'ambiguous' }
@@ -33,37 +32,14 @@ export async function resolvePortTarget(
   command: CliCommand['name'],
   target: string,
 ): Promise<PortTarget> {
-  const aws = await resolveAwsTarget(ctx, values, command);
-  const logger = ctx.logger(aws.debug);
-  const clients = await ctx.createAwsClients({
-    ...(aws.endpointUrl ? { endpointUrl: aws.endpointUrl } : {}),
-    env: ctx.env,
-    logger,
-  });
+  const resolved = await resolveCliTarget(ctx, values, command, target);
+  if (resolved.kind === 'ambiguous') return resolved;
+  const { clients, logger } = resolved;
   try {
-    const query = { profile: aws.profile, region: aws.region };
-    const resolution = await resolveTarget(target, async () => {
-      const { InventoryService } = await import('../../core/inventory/inventory');
-      return new InventoryService({ clients, logger }).list(query);
-    });
-    if (resolution.kind === 'ambiguous') {
-      ctx.stderr.write(formatAmbiguousTarget(target, resolution.matches, ctx.locale) + '\n');
-      clients.dispose();
-      return { kind: 'ambiguous' };
-    }
     const { SessionStarter } = await import('../../core/ssm/sessionStarter');
     const { portSessionOpener } = await import('../../core/ssm/portSessionStarter');
     const openPortSession = portSessionOpener(new SessionStarter({ clients, logger }), { logger });
-    return {
-      kind: 'found',
-      ...query,
-      instanceId: resolution.instanceId,
-      ...(resolution.instance ? { instance: resolution.instance } : {}),
-      clients,
-      logger,
-      openPortSession,
-      dispose: () => clients.dispose(),
-    };
+    return { ...resolved, openPortSession, dispose: () => clients.dispose() };
   } catch (error) {
     clients.dispose();
     throw error;

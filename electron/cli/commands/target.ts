@@ -6,6 +6,8 @@
 import { PortholeError } from '../../../shared/errors';
 import { t, type Locale } from '../../../shared/i18n/catalog';
 import type { Instance } from '../../../shared/model/instance';
+import type { AwsClientFactory } from '../../core/aws/clients';
+import type { Logger } from '../../core/base/logger';
 import type { ShellSession } from '../../core/ssm/session';
 import { UsageError, type CliCommand, type CommandContext, type ParsedValues } from '../command';
 import { renderTable } from '../table';
@@ -57,6 +59,63 @@ export function formatAmbiguousTarget(target: string, matches: readonly Instance
   ].join('\n');
 }
 
+export type ResolvedCliTarget =
+  | { kind: 'ambiguous' }
+  | {
+      kind: 'found';
+      profile: string;
+      region: string;
+      instanceId: string;
+      /** Known when the target was given by name. */
+      instance?: Instance;
+      /** Owned by the caller from here on (dispose it). */
+      clients: AwsClientFactory;
+      logger: Logger;
+    };
+
+/**
+ * The AWS options, the AWS clients and the target, for the commands that take one. An ambiguous name is printed
+ * here (the caller exits 2) and the clients are disposed, as they are when anything throws (UsageError,
+ * PortholeError).
+ */
+export async function resolveCliTarget(
+  ctx: CommandContext,
+  values: ParsedValues,
+  command: CliCommand['name'],
+  target: string,
+): Promise<ResolvedCliTarget> {
+  const aws = await resolveAwsTarget(ctx, values, command);
+  const logger = ctx.logger(aws.debug);
+  const clients = await ctx.createAwsClients({
+    ...(aws.endpointUrl ? { endpointUrl: aws.endpointUrl } : {}),
+    env: ctx.env,
+    logger,
+  });
+  try {
+    const query = { profile: aws.profile, region: aws.region };
+    const resolution = await resolveTarget(target, async () => {
+      const { InventoryService } = await import('../../core/inventory/inventory');
+      return new InventoryService({ clients, logger }).list(query);
+    });
+    if (resolution.kind === 'ambiguous') {
+      ctx.stderr.write(formatAmbiguousTarget(target, resolution.matches, ctx.locale) + '\n');
+      clients.dispose();
+      return { kind: 'ambiguous' };
+    }
+    return {
+      kind: 'found',
+      ...query,
+      instanceId: resolution.instanceId,
+      ...(resolution.instance ? { instance: resolution.instance } : {}),
+      clients,
+      logger,
+    };
+  } catch (error) {
+    clients.dispose();
+    throw error;
+  }
+}
+
 export interface TargetSessionRequest {
   documentName?: string;
   parameters?: Record<string, string[]>;
@@ -84,34 +143,21 @@ export async function startTargetSession(
   target: string,
   request: TargetSessionRequest,
 ): Promise<StartedTargetSession> {
-  const aws = await resolveAwsTarget(ctx, values, command);
-  const logger = ctx.logger(aws.debug);
-  const clients = await ctx.createAwsClients({
-    ...(aws.endpointUrl ? { endpointUrl: aws.endpointUrl } : {}),
-    env: ctx.env,
-    logger,
-  });
+  const resolved = await resolveCliTarget(ctx, values, command, target);
+  if (resolved.kind === 'ambiguous') return resolved;
+  const { clients, logger, profile, region, instanceId } = resolved;
   try {
-    const query = { profile: aws.profile, region: aws.region };
-    const resolution = await resolveTarget(target, async () => {
-      const { InventoryService } = await import('../../core/inventory/inventory');
-      return new InventoryService({ clients, logger }).list(query);
-    });
-    if (resolution.kind === 'ambiguous') {
-      ctx.stderr.write(formatAmbiguousTarget(target, resolution.matches, ctx.locale) + '\n');
-      clients.dispose();
-      return { kind: 'ambiguous' };
-    }
     const { SessionStarter } = await import('../../core/ssm/sessionStarter');
     const session = await new SessionStarter({ clients, logger }).start({
-      ...query,
-      target: resolution.instanceId,
+      profile,
+      region,
+      target: instanceId,
       ...request,
     });
     return {
       kind: 'started',
       session,
-      instanceId: resolution.instanceId,
+      instanceId,
       dispose: () => {
         session.dispose();
         clients.dispose();
