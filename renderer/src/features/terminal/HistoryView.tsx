@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import type { RemoteSession, SessionInfo } from '../../../../shared/model/session';
 import { useLocale, useT } from '../../app/i18n';
 import { useApp } from '../../state/context';
@@ -67,6 +67,63 @@ export function HistoryView({ active }: { active: boolean }) {
   );
 }
 
+/** One row of a history table, whichever list it comes from. */
+interface HistoryRow {
+  key: string;
+  label: string;
+  target: string;
+  document: string;
+  state: ReactNode;
+  startedAt: string | undefined;
+  endedAt: string | undefined;
+  /** Only for the DescribeSessions tables (they show an owner column). */
+  owner?: string;
+  sessionId: string | undefined;
+}
+
+function HistoryTable({
+  rows,
+  withOwner,
+  locale,
+}: {
+  rows: readonly HistoryRow[];
+  withOwner: boolean;
+  locale: string;
+}) {
+  const t = useT();
+  if (rows.length === 0) return <p className="muted history__empty">{t('history.empty')}</p>;
+  return (
+    <table className="history__table">
+      <thead>
+        <tr>
+          <th>{t('history.column.target')}</th>
+          <th>{t('history.column.document')}</th>
+          <th>{t('history.column.state')}</th>
+          <th>{t('history.column.started')}</th>
+          <th>{t('history.column.ended')}</th>
+          {withOwner && <th>{t('history.column.owner')}</th>}
+          <th>{t('history.column.sessionId')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.key}>
+            <td>
+              {r.label} <span className="muted mono">{r.target}</span>
+            </td>
+            <td className="mono">{r.document}</td>
+            <td>{r.state}</td>
+            <td>{when(r.startedAt, locale)}</td>
+            <td>{when(r.endedAt, locale)}</td>
+            {withOwner && <td className="mono muted">{r.owner}</td>}
+            <td className="mono muted">{r.sessionId}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function LocalTable({
   sessions,
   nameOf,
@@ -77,38 +134,22 @@ function LocalTable({
   locale: string;
 }) {
   const t = useT();
-  if (sessions.length === 0) return <p className="muted history__empty">{t('history.empty')}</p>;
-  return (
-    <table className="history__table">
-      <thead>
-        <tr>
-          <th>{t('history.column.target')}</th>
-          <th>{t('history.column.document')}</th>
-          <th>{t('history.column.state')}</th>
-          <th>{t('history.column.started')}</th>
-          <th>{t('history.column.ended')}</th>
-          <th>{t('history.column.sessionId')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {sessions.map((s) => (
-          <tr key={s.id}>
-            <td>
-              {s.title ?? nameOf(s.target) ?? s.target} <span className="muted mono">{s.target}</span>
-            </td>
-            <td className="mono">{s.document}</td>
-            <td>
-              <span className={`state-pill state-pill--${s.state}`}>{stateLabel(t, s.state, s.exitCode)}</span>
-              {s.reason && <span className="muted"> {s.reason}</span>}
-            </td>
-            <td>{when(s.startedAt, locale)}</td>
-            <td>{when(s.endedAt, locale)}</td>
-            <td className="mono muted">{s.awsSessionId}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  const rows = sessions.map((s): HistoryRow => ({
+    key: s.id,
+    label: s.title ?? nameOf(s.target) ?? s.target,
+    target: s.target,
+    document: s.document,
+    state: (
+      <>
+        <span className={`state-pill state-pill--${s.state}`}>{stateLabel(t, s.state, s.exitCode)}</span>
+        {s.reason && <span className="muted"> {s.reason}</span>}
+      </>
+    ),
+    startedAt: s.startedAt,
+    endedAt: s.endedAt,
+    sessionId: s.awsSessionId,
+  }));
+  return <HistoryTable rows={rows} withOwner={false} locale={locale} />;
 }
 
 function RemoteTable({
@@ -120,36 +161,16 @@ function RemoteTable({
   nameOf(target: string): string | undefined;
   locale: string;
 }) {
-  const t = useT();
-  if (sessions.length === 0) return <p className="muted history__empty">{t('history.empty')}</p>;
-  return (
-    <table className="history__table">
-      <thead>
-        <tr>
-          <th>{t('history.column.target')}</th>
-          <th>{t('history.column.document')}</th>
-          <th>{t('history.column.state')}</th>
-          <th>{t('history.column.started')}</th>
-          <th>{t('history.column.ended')}</th>
-          <th>{t('history.column.owner')}</th>
-          <th>{t('history.column.sessionId')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {sessions.map((s) => (
-          <tr key={s.sessionId}>
-            <td>
-              {nameOf(s.target) ?? s.target} <span className="muted mono">{s.target}</span>
-            </td>
-            <td className="mono">{s.document ?? '—'}</td>
-            <td>{s.status}</td>
-            <td>{when(s.startedAt, locale)}</td>
-            <td>{when(s.endedAt, locale)}</td>
-            <td className="mono muted">{s.owner?.split('/').pop() ?? '—'}</td>
-            <td className="mono muted">{s.sessionId}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  const rows = sessions.map((s): HistoryRow => ({
+    key: s.sessionId,
+    label: nameOf(s.target) ?? s.target,
+    target: s.target,
+    document: s.document ?? '—',
+    state: s.status,
+    startedAt: s.startedAt,
+    endedAt: s.endedAt,
+    owner: s.owner?.split('/').pop() ?? '—',
+    sessionId: s.sessionId,
+  }));
+  return <HistoryTable rows={rows} withOwner={true} locale={locale} />;
 }
