@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type Emulator } from '../../../emulator/server';
 import { sessionsPlugin } from '../../../emulator/sessions/install';
 import type { SessionService } from '../../../emulator/sessions/service';
+import { emulatorCliEnv } from '../test/cliEnv';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'porthole.mjs');
@@ -51,17 +52,7 @@ beforeAll(async () => {
     plugins: [sessionsPlugin({ pacing: false }, (s) => (service = s))],
   });
   home = mkdtempSync(join(tmpdir(), 'porthole-cli-session-'));
-  env = {
-    PATH: process.env.PATH,
-    HOME: home,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_REGION: REGION,
-    AWS_ENDPOINT_URL: emulator.url,
-    AWS_CONFIG_FILE: join(home, 'none'),
-    AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
+  env = emulatorCliEnv(home, REGION, emulator.url);
 });
 
 afterEach(() => {

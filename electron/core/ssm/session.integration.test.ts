@@ -4,17 +4,17 @@
  * The emulator runs as its own program (`emulator/main.ts`, as `npm run emulator` does): core code does not import
  * the emulator, and the client and the agent side meet only on the wire.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsClientFactory, type AwsClientFactory } from '../aws/clients';
 import { ShellSession, type SessionEnd } from './session';
 import { SessionStarter, execRequest } from './sessionStarter';
 import { Utf8StreamDecoder } from './utf8';
+import { startEmulatorProcess } from '../test/emulatorProcess';
 
 const REGION = 'us-east-1';
 const PROFILE = 'default';
@@ -51,7 +51,6 @@ const ids = {
   ...Object.fromEntries(Object.keys(FAULTS).map((k, i) => [k, instance(16 + i).id])),
 } as Record<string, string>;
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 let emulator: ChildProcess | undefined;
 let emulatorUrl = '';
 let tmp = '';
@@ -59,25 +58,10 @@ let clients: AwsClientFactory;
 let starter: SessionStarter;
 const open = new Set<ShellSession>();
 
-/** Starts `emulator/main.ts` with a fleet file; resolves with its URL from the "listening on" line. */
-function startEmulator(fleetPath: string): Promise<string> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'emulator/main.ts', '--port', '0', '--fleet', fleetPath, '--no-pacing'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  emulator = child;
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`emulator exited (${code}): ${stderr}`)));
-  });
+async function startEmulator(fleetPath: string): Promise<string> {
+  const started = await startEmulatorProcess(['--fleet', fleetPath, '--no-pacing']);
+  emulator = started.child;
+  return started.url;
 }
 
 beforeAll(async () => {

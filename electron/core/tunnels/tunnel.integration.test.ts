@@ -4,7 +4,7 @@
  * PortSession + TunnelManager as the app and the CLI compose them. Destinations are local TCP/HTTP servers the fleet
  * file maps the instances' ports to.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -13,20 +13,19 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsClientFactory, type AwsClientFactory } from '../aws/clients';
 import { portSessionOpener } from '../ssm/portSessionStarter';
 import { SessionStarter } from '../ssm/sessionStarter';
 import { runSshProxy } from './sshProxy';
 import { TunnelManager, type TunnelState } from './tunnelManager';
+import { startEmulatorProcess } from '../test/emulatorProcess';
 
 /** Each-way transfer size, as the issue asks (64 MiB each way, mux and basic). */
 const TRANSFER_BYTES = 64 * 1024 * 1024;
 /** Generous: two 64 MiB streams through the emulator on a loaded 2-core CI machine. */
 const TRANSFER_TIMEOUT_MS = 180_000;
 const REGION = 'us-east-1';
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 const ids = {
   mux: 'i-0a0b0c0d0e0f00001',
@@ -48,24 +47,10 @@ async function listen<T extends net.Server>(server: T): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-function startEmulator(fleetPath: string): Promise<string> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'emulator/main.ts', '--port', '0', '--fleet', fleetPath, '--no-pacing'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  emulator = child;
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`emulator exited (${code}): ${stderr}`)));
-  });
+async function startEmulator(fleetPath: string): Promise<string> {
+  const started = await startEmulatorProcess(['--fleet', fleetPath, '--no-pacing']);
+  emulator = started.child;
+  return started.url;
 }
 
 beforeAll(async () => {
