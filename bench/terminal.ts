@@ -184,7 +184,7 @@ async function timeClickToPrompt(page: Page): Promise<number> {
   return (await page.evaluate(`(async () => {
     const hook = window.__portholeTerminals;
     const before = hook.tabs().length;
-    const row = [...document.querySelectorAll('tr[data-index]')].find((r) => r.textContent.includes('web-prod-1'));
+    const row = [...document.querySelectorAll('.grid__row[data-index]')].find((r) => r.textContent.includes('web-prod-1'));
     const t0 = performance.now();
     row.dispatchEvent(new MouseEvent('dblclick', { bubbles: true }));
     for (;;) {

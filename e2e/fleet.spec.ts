@@ -91,7 +91,7 @@ test.describe('fleet browser', () => {
     await expect(row(page, /^Environment: dev/)).toContainText('2');
     await expect(prod).toHaveAttribute('aria-expanded', 'true');
     // Role nodes under each environment (level 2): prod has two web servers.
-    const prodWeb = grid(page).locator('tr[aria-level="2"]', { hasText: 'Role: web' }).first();
+    const prodWeb = grid(page).locator('[role="row"][aria-level="2"]', { hasText: 'Role: web' }).first();
     await expect(prodWeb).toContainText('2');
     await expect(row(page, /web-prod-2/)).toBeVisible();
 

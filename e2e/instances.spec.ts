@@ -40,7 +40,7 @@ async function screenshot(page: Page, name: string) {
 async function chipOverlaps(page: Page): Promise<string[]> {
   return (await page.evaluate(`(() => {
     const out = [];
-    for (const tr of document.querySelectorAll('tr.grid__row[data-index]')) {
+    for (const tr of document.querySelectorAll('.grid__row[data-index]')) {
       const list = tr.querySelector('.chips__list');
       if (!list) continue;
       const name = tr.querySelector('.name')?.textContent ?? '?';

@@ -1,7 +1,7 @@
-import { useId, useMemo, useState } from 'react';
+import { memo, useCallback, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { TagIndex } from '../../../../shared/query';
 import { useT } from '../../app/i18n';
-import { selectedTagValues, toggleTagValue } from './queryEdit';
+import { selectedTagValuesByKey, toggleTagValue } from './queryEdit';
 
 export interface FacetSidebarProps {
   readonly index: TagIndex;
@@ -22,6 +22,17 @@ export function FacetSidebar({ index, query, onQueryChange }: FacetSidebarProps)
   // The index object is replaced whenever the list changes.
   // A key whose every value is different (Name, serial numbers) groups nothing: the list shows it already.
   const keys = useMemo(() => index.keys().filter((k) => k.count <= 1 || k.values < k.count), [index]);
+  // One parse per keystroke; each key gets its selection as a string, so a keystroke re-renders only the keys
+  // whose selection changed.
+  const selections = useMemo(() => selectedTagValuesByKey(query), [query]);
+  const queryRef = useRef(query);
+  useLayoutEffect(() => {
+    queryRef.current = query;
+  }, [query]);
+  const onToggle = useCallback(
+    (key: string, value: string) => onQueryChange(toggleTagValue(queryRef.current, key, value)),
+    [onQueryChange],
+  );
   return (
     <nav className="facets" aria-label={t('fleet.facets.label')}>
       <h2 className="facets__title">{t('fleet.facets.label')}</h2>
@@ -32,32 +43,36 @@ export function FacetSidebar({ index, query, onQueryChange }: FacetSidebarProps)
           tagKey={k.key}
           count={k.count}
           index={index}
-          query={query}
-          onQueryChange={onQueryChange}
+          selection={selections.get(k.key)?.join(SEPARATOR) ?? ''}
+          onToggle={onToggle}
         />
       ))}
     </nav>
   );
 }
 
-function FacetKey({
+/** Joins a key's selected values into one comparable prop (a value never holds this character). */
+const SEPARATOR = '\u0000';
+
+const FacetKey = memo(function FacetKey({
   tagKey,
   count,
   index,
-  query,
-  onQueryChange,
+  selection,
+  onToggle,
 }: {
   tagKey: string;
   count: number;
   index: TagIndex;
-  query: string;
-  onQueryChange(query: string): void;
+  /** The selected values, joined by SEPARATOR. */
+  selection: string;
+  onToggle(key: string, value: string): void;
 }) {
   const t = useT();
   const labelId = useId();
   const [expanded, setExpanded] = useState(false);
   const values = useMemo(() => index.values(tagKey), [index, tagKey]);
-  const selected = useMemo(() => new Set(selectedTagValues(query, tagKey)), [query, tagKey]);
+  const selected = useMemo(() => new Set(selection === '' ? [] : selection.split(SEPARATOR)), [selection]);
   // Chosen values stay visible even when they are beyond the first few.
   const shown = expanded ? values : values.filter((v, i) => i < FIRST_VALUES || selected.has(v.value));
   return (
@@ -74,7 +89,7 @@ function FacetKey({
               className="facet__value"
               aria-pressed={selected.has(v.value)}
               title={t('fleet.facets.filterBy', { key: tagKey, value: v.value })}
-              onClick={() => onQueryChange(toggleTagValue(query, tagKey, v.value))}
+              onClick={() => onToggle(tagKey, v.value)}
             >
               <span className="facet__label">{v.value}</span>
               <span className="facet__count">{v.count}</span>
@@ -89,4 +104,4 @@ function FacetKey({
       )}
     </div>
   );
-}
+});

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { filterInstances } from '../../../../shared/query';
 import { sampleFleet } from '../../state/fake-bridge';
 import { groupPlan, groupRows, planRows } from './grouping';
-import { selectedTagValues, toggleTagValue } from './queryEdit';
+import { selectedTagValues, selectedTagValuesByKey, toggleTagValue } from './queryEdit';
 
 describe('toggleTagValue (facet clicks write the query)', () => {
   it('adds a term, widens one key with a comma, narrows with another key, and removes values again', () => {
@@ -24,6 +24,15 @@ describe('toggleTagValue (facet clicks write the query)', () => {
     expect(q).toBe('web -ping:inactive tag:担当者="山田 太郎"');
     expect(selectedTagValues(q, '担当者')).toEqual(['山田 太郎']);
     expect(toggleTagValue(q, '担当者', '山田 太郎')).toBe('web -ping:inactive');
+  });
+
+  it('reads the selection of every key from one query, values of repeated terms together', () => {
+    const byKey = selectedTagValuesByKey(
+      'tag:Environment=prod,staging web tag:担当者="山田 太郎" tag:Environment=dev -tag:Team=data',
+    );
+    expect(byKey.get('Environment')).toEqual(['prod', 'staging', 'dev']);
+    expect(byKey.get('担当者')).toEqual(['山田 太郎']);
+    expect(byKey.has('Team')).toBe(false);
   });
 
   it('leaves a negated term alone (it is not a selection)', () => {

@@ -10,9 +10,18 @@ function tagTerms(query: string): TagTerm[] {
 
 /** The values a non-negated `tag:Key=...` term of the query selects for `key` (empty when none). */
 export function selectedTagValues(query: string, key: string): string[] {
-  const out: string[] = [];
+  return [...(selectedTagValuesByKey(query).get(key) ?? [])];
+}
+
+/** selectedTagValues for every key at once (one parse of the query). */
+export function selectedTagValuesByKey(query: string): ReadonlyMap<string, readonly string[]> {
+  const out = new Map<string, string[]>();
   for (const term of tagTerms(query)) {
-    if (term.key.text === key && term.values) out.push(...term.values.map((v) => v.text));
+    if (!term.values) continue;
+    const list = out.get(term.key.text);
+    const values = term.values.map((v) => v.text);
+    if (list) list.push(...values);
+    else out.set(term.key.text, values);
   }
   return out;
 }

@@ -18,8 +18,10 @@ import { TagChips } from './TagChips';
 
 /** Row height in px; must match `.grid__row` in theme.css (rows are windowed for large fleets). */
 export const ROW_HEIGHT = 40;
-/** Up to this many rows are all rendered; beyond it only the rows in view (plus some overscan). */
-export const WINDOW_THRESHOLD = 300;
+/**
+ * Rows beyond the view (plus this overscan) are not rendered, however short the list: a keystroke that filters the
+ * fleet down to a few hundred rows costs no more than one that shows all of it.
+ */
 const OVERSCAN = 12;
 
 export interface InstanceTableProps {
@@ -82,14 +84,14 @@ function useViewport(ref: RefObject<HTMLDivElement | null>) {
   return viewport;
 }
 
-/** Horizontal padding of a cell (`.grid td` / `.grid th`: 12px each side). */
+/** Horizontal padding of a cell (`.grid__cell` / `.grid__colheader`: 12px each side). */
 const CELL_PADDING = 24;
 
 /**
  * The content width of a column, from its header cell: one measurement per resize for the whole table (rows
  * never measure themselves). Undefined where there is no layout (tests).
  */
-function useColumnWidth(ref: RefObject<HTMLTableCellElement | null>): number | undefined {
+function useColumnWidth(ref: RefObject<HTMLDivElement | null>): number | undefined {
   const [width, setWidth] = useState<number | undefined>(lastTagsWidth);
   useLayoutEffect(() => {
     const el = ref.current;
@@ -140,24 +142,14 @@ export const InstanceTable = memo(function InstanceTable({
   const active = Math.min(selectedIndex >= 0 ? selectedIndex : activeIndex, Math.max(items.length - 1, 0));
   const columns = sourceColumns ? 8 : 6;
 
-  const windowed = items.length > WINDOW_THRESHOLD;
-  const first = windowed ? Math.max(0, Math.floor(viewport.top / ROW_HEIGHT) - OVERSCAN) : 0;
-  const last = windowed
-    ? Math.min(items.length, Math.ceil((viewport.top + viewport.height) / ROW_HEIGHT) + OVERSCAN)
-    : items.length;
+  const first = Math.max(0, Math.floor(viewport.top / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(items.length, Math.ceil((viewport.top + viewport.height) / ROW_HEIGHT) + OVERSCAN);
   // The focused row stays rendered even when scrolled out of view, so focus is never lost.
   const rows: number[] = [];
   for (let i = first; i < last; i++) rows.push(i);
-  let extraAbove = 0;
-  let extraBelow = 0;
-  if (windowed && items.length > 0 && (active < first || active >= last)) {
-    if (active < first) {
-      rows.unshift(active);
-      extraAbove = 1;
-    } else {
-      rows.push(active);
-      extraBelow = 1;
-    }
+  if (items.length > 0 && (active < first || active >= last)) {
+    if (active < first) rows.unshift(active);
+    else rows.push(active);
   }
 
   const onRowClick = useCallback(
@@ -175,7 +167,7 @@ export const InstanceTable = memo(function InstanceTable({
     },
     [selectedId, onSelect, onToggleGroup],
   );
-  const tagsHeaderRef = useRef<HTMLTableCellElement>(null);
+  const tagsHeaderRef = useRef<HTMLDivElement>(null);
   const tagsWidth = useColumnWidth(tagsHeaderRef);
 
   const moveTo = useCallback(
@@ -204,7 +196,7 @@ export const InstanceTable = memo(function InstanceTable({
     scrollRef.current?.querySelector<HTMLElement>(`[data-index="${active}"]`)?.focus({ preventScroll: true });
   });
 
-  const onKeyDown = (event: KeyboardEvent<HTMLTableSectionElement>) => {
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
     const keys: Record<string, number> = {
       ArrowDown: active + 1,
@@ -241,52 +233,62 @@ export const InstanceTable = memo(function InstanceTable({
   };
 
   const visible = rows.map((i) => [i, items[i]] as const).filter((r): r is readonly [number, ListRow] => !!r[1]);
-  const topPad = windowed ? (first - extraAbove) * ROW_HEIGHT : 0;
-  const bottomPad = windowed ? (items.length - last - extraBelow) * ROW_HEIGHT : 0;
 
   return (
     <div className="grid-scroll" ref={scrollRef}>
-      <table
-        className="grid"
+      <div
+        className={sourceColumns ? 'grid grid--sources' : 'grid'}
         role="grid"
         aria-label={t('instances.label')}
         aria-rowcount={items.length + 1}
+        aria-colcount={columns}
         aria-busy={busy || undefined}
         aria-multiselectable="false"
       >
-        <colgroup>
-          <col className="col-name" />
-          <col className="col-id" />
-          <col className="col-status" />
-          <col className="col-platform" />
-          <col className="col-ip" />
-          {sourceColumns && <col className="col-account" />}
-          {sourceColumns && <col className="col-region" />}
-          <col className="col-tags" />
-        </colgroup>
-        <thead>
-          <tr aria-rowindex={1}>
-            <th scope="col">{t('column.name')}</th>
-            <th scope="col">{t('column.instanceId')}</th>
-            <th scope="col">{t('column.status')}</th>
-            <th scope="col">{t('column.platform')}</th>
-            <th scope="col">{t('column.privateIp')}</th>
-            {sourceColumns && <th scope="col">{t('fleet.column.account')}</th>}
-            {sourceColumns && <th scope="col">{t('fleet.column.region')}</th>}
-            <th scope="col" ref={tagsHeaderRef}>
+        <div role="rowgroup" className="grid__head">
+          <div role="row" className="grid__headrow" aria-rowindex={1}>
+            <div role="columnheader" className="grid__colheader">
+              {t('column.name')}
+            </div>
+            <div role="columnheader" className="grid__colheader">
+              {t('column.instanceId')}
+            </div>
+            <div role="columnheader" className="grid__colheader">
+              {t('column.status')}
+            </div>
+            <div role="columnheader" className="grid__colheader">
+              {t('column.platform')}
+            </div>
+            <div role="columnheader" className="grid__colheader">
+              {t('column.privateIp')}
+            </div>
+            {sourceColumns && (
+              <div role="columnheader" className="grid__colheader">
+                {t('fleet.column.account')}
+              </div>
+            )}
+            {sourceColumns && (
+              <div role="columnheader" className="grid__colheader">
+                {t('fleet.column.region')}
+              </div>
+            )}
+            <div role="columnheader" className="grid__colheader" ref={tagsHeaderRef}>
               {t('column.tags')}
-            </th>
-          </tr>
-        </thead>
-        <tbody onKeyDown={onKeyDown}>
-          {topPad > 0 && <tr aria-hidden="true" className="grid__spacer" style={{ height: topPad }} />}
+            </div>
+          </div>
+        </div>
+        {/* Rows are placed absolutely at index x ROW_HEIGHT in a body as tall as the whole list: each row is laid
+            out and painted on its own (contain: strict), so a keystroke that changes a row touches that row only. */}
+        <div role="rowgroup" className="grid__body" style={{ height: items.length * ROW_HEIGHT }} onKeyDown={onKeyDown}>
           {visible.map(([index, row]) => {
+            const last = index === items.length - 1;
             if (row.kind === 'group') {
               return (
                 <GroupHeader
                   key={`g:${row.path}`}
                   row={row}
                   index={index}
+                  last={last}
                   columns={columns}
                   tabIndex={index === active ? 0 : -1}
                   onToggle={onGroupClick}
@@ -300,6 +302,7 @@ export const InstanceTable = memo(function InstanceTable({
                 key={`r:${index}`}
                 instance={instance}
                 index={index}
+                last={last}
                 depth={depth}
                 selected={instance.instanceId === selectedId}
                 focusable={index === active}
@@ -313,9 +316,8 @@ export const InstanceTable = memo(function InstanceTable({
               />
             );
           })}
-          {bottomPad > 0 && <tr aria-hidden="true" className="grid__spacer" style={{ height: bottomPad }} />}
-        </tbody>
-      </table>
+        </div>
+      </div>
     </div>
   );
 });
@@ -323,6 +325,8 @@ export const InstanceTable = memo(function InstanceTable({
 interface InstanceRowProps {
   readonly instance: Instance;
   readonly index: number;
+  /** The last row of the list (no rule under it). */
+  readonly last: boolean;
   readonly depth: number;
   readonly selected: boolean;
   /** The row holding the roving tabindex. */
@@ -340,6 +344,7 @@ interface InstanceRowProps {
 const InstanceRowView = memo(function InstanceRowView({
   instance,
   index,
+  last,
   depth,
   selected,
   focusable,
@@ -354,17 +359,20 @@ const InstanceRowView = memo(function InstanceRowView({
   const t = useT();
   const label = instance.name ?? instance.instanceId;
   return (
-    <tr
+    <div
+      role="row"
       className="grid__row"
+      style={{ top: index * ROW_HEIGHT }}
       data-index={index}
       data-depth={depth || undefined}
+      data-last={last || undefined}
       aria-rowindex={index + 2}
       aria-selected={selected}
       tabIndex={focusable ? 0 : -1}
       onClick={() => onRowClick(index, instance.instanceId)}
       onDoubleClick={() => onConnect?.(instance)}
     >
-      <td role="gridcell" className="cell-name">
+      <div role="gridcell" className="grid__cell cell-name">
         <span className="name-cell" style={depth ? { paddingInlineStart: depth * 16 } : undefined}>
           {onToggleFavourite && (
             <button
@@ -393,37 +401,37 @@ const InstanceRowView = memo(function InstanceRowView({
             </span>
           )}
         </span>
-      </td>
-      <td role="gridcell" className="mono">
+      </div>
+      <div role="gridcell" className="grid__cell mono">
         {instance.instanceId}
-      </td>
-      <td role="gridcell">
+      </div>
+      <div role="gridcell" className="grid__cell">
         <StatusBadge status={instance.pingStatus} />
-      </td>
-      <td role="gridcell" className="cell-platform">
+      </div>
+      <div role="gridcell" className="grid__cell cell-platform">
         <PlatformIcon platform={instance.platform} />
         <span className="platform-name" title={instance.platformName}>
           {instance.platformName ?? t(`platform.${instance.platform}`)}
         </span>
         {instance.platformVersion && <span className="muted">{instance.platformVersion}</span>}
-      </td>
-      <td role="gridcell" className="mono">
+      </div>
+      <div role="gridcell" className="grid__cell mono">
         {instance.privateIp ?? <span className="muted">—</span>}
-      </td>
+      </div>
       {sourceColumns && (
-        <td role="gridcell" className="mono" title={instance.profile}>
+        <div role="gridcell" className="grid__cell mono" title={instance.profile}>
           {instance.accountId ?? <span className="muted">—</span>}
-        </td>
+        </div>
       )}
       {sourceColumns && (
-        <td role="gridcell" className="mono">
+        <div role="gridcell" className="grid__cell mono">
           {instance.region}
-        </td>
+        </div>
       )}
-      <td role="gridcell" className="cell-tags">
+      <div role="gridcell" className="grid__cell cell-tags">
         <TagChips tags={instance.tags} width={tagsWidth} />
-      </td>
-    </tr>
+      </div>
+    </div>
   );
 });
 
@@ -431,12 +439,14 @@ const InstanceRowView = memo(function InstanceRowView({
 const GroupHeader = memo(function GroupHeader({
   row,
   index,
+  last,
   columns,
   tabIndex,
   onToggle,
 }: {
   row: GroupRow;
   index: number;
+  last: boolean;
   columns: number;
   tabIndex: number;
   onToggle(index: number, row: GroupRow): void;
@@ -444,17 +454,20 @@ const GroupHeader = memo(function GroupHeader({
   const t = useT();
   const value = row.value ?? t('fleet.group.missing', { key: row.key });
   return (
-    <tr
+    <div
+      role="row"
       className="grid__row grid__group"
+      style={{ top: index * ROW_HEIGHT }}
       data-index={index}
       data-depth={row.depth || undefined}
+      data-last={last || undefined}
       aria-rowindex={index + 2}
       aria-level={row.depth + 1}
       aria-expanded={row.expanded}
       tabIndex={tabIndex}
       onClick={() => onToggle(index, row)}
     >
-      <td role="gridcell" colSpan={columns}>
+      <div role="gridcell" className="grid__cell" aria-colspan={columns}>
         <span className="group-cell" style={{ paddingInlineStart: row.depth * 16 }}>
           <span className={row.expanded ? 'chevron chevron--open' : 'chevron'} aria-hidden="true">
             ▸
@@ -462,8 +475,8 @@ const GroupHeader = memo(function GroupHeader({
           <span className="group-cell__label">{t('fleet.group.node', { key: row.key, value })}</span>
           <span className="group-cell__count">{row.count}</span>
         </span>
-      </td>
-    </tr>
+      </div>
+    </div>
   );
 });
 

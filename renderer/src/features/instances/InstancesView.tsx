@@ -20,7 +20,7 @@ import { Button } from '../../ui/Button';
 import { StarOutline } from '../fleet/icons';
 import { FacetSidebar } from '../fleet/FacetSidebar';
 import { GroupByControl } from '../fleet/GroupByControl';
-import { groupPlan, planRows, type GroupRow } from '../fleet/grouping';
+import { groupPlan, planRows, type GroupRow, type ListRow } from '../fleet/grouping';
 import { QueryBox } from '../fleet/QueryBox';
 import { offersSignIn, SourceBanner } from '../fleet/SourceBanner';
 import { SourcesPicker } from '../fleet/SourcesPicker';
@@ -147,6 +147,12 @@ export function InstancesView({ searchRef }: { searchRef?: RefObject<HTMLInputEl
   // The group tree is built once per (list, keys); a keystroke only walks it for the filtered rows.
   const plan = useMemo(() => (groupBy.length > 0 ? groupPlan(listed, groupBy) : undefined), [listed, groupBy]);
   const rows = useMemo(() => (plan ? planRows(plan, mask, collapsed) : undefined), [plan, mask, collapsed]);
+  // The last non-empty result (see the "no match" state below): derived state, updated during render.
+  const [kept, setKept] = useState<{ shown: readonly Instance[]; rows: readonly ListRow[] | undefined }>({
+    shown,
+    rows,
+  });
+  if (shown.length > 0 && (kept.shown !== shown || kept.rows !== rows)) setKept({ shown, rows });
   const selected = useMemo(() => instances.find((i) => i.instanceId === selectedId), [instances, selectedId]);
   const context = { profile: profile ?? '', region: region ?? '' };
   const sourceColumns = selectedProfiles.length > 1 || selectedRegions.length > 1;
@@ -229,31 +235,42 @@ export function InstancesView({ searchRef }: { searchRef?: RefObject<HTMLInputEl
         </div>
       </div>
     );
-  } else if (shown.length === 0) {
-    body = (
-      <NoMatchState
-        query={deferredQuery.trim()}
-        onClear={() => {
-          setQuery('');
-          inputRef.current?.focus();
-        }}
-      />
-    );
   } else {
+    const noMatch = shown.length === 0;
+    // While nothing matches, the last rows stay mounted (hidden, inert) under the "no match" state, so the next
+    // keystroke that matches again updates them in place instead of building the table anew.
+    const table = noMatch ? kept : { shown, rows };
     body = (
-      <InstanceTable
-        instances={shown}
-        {...(rows ? { rows } : {})}
-        sourceColumns={sourceColumns}
-        favourites={favourites}
-        onToggleFavourite={onToggleFavourite}
-        onToggleGroup={onToggleGroup}
-        selectedId={selectedId}
-        busy={refreshing}
-        onSelect={select}
-        {...(connect ? { onConnect: connect } : {})}
-        {...(counts ? { openCounts: counts } : {})}
-      />
+      <>
+        <div className={noMatch ? 'list-pane list-pane--hidden' : 'list-pane'} inert={noMatch} aria-hidden={noMatch}>
+          {table.shown.length > 0 && (
+            <InstanceTable
+              instances={table.shown}
+              {...(table.rows ? { rows: table.rows } : {})}
+              sourceColumns={sourceColumns}
+              favourites={favourites}
+              onToggleFavourite={onToggleFavourite}
+              onToggleGroup={onToggleGroup}
+              selectedId={selectedId}
+              busy={refreshing}
+              onSelect={select}
+              {...(connect ? { onConnect: connect } : {})}
+              {...(counts ? { openCounts: counts } : {})}
+            />
+          )}
+        </div>
+        {noMatch && (
+          <div className="list-pane__state">
+            <NoMatchState
+              query={deferredQuery.trim()}
+              onClear={() => {
+                setQuery('');
+                inputRef.current?.focus();
+              }}
+            />
+          </div>
+        )}
+      </>
     );
   }
 
@@ -273,7 +290,7 @@ export function InstancesView({ searchRef }: { searchRef?: RefObject<HTMLInputEl
           value={query}
           onChange={setQuery}
           index={index}
-          onEnterList={() => listRef.current?.querySelector<HTMLElement>('tr[tabindex="0"]')?.focus()}
+          onEnterList={() => listRef.current?.querySelector<HTMLElement>('[role="row"][tabindex="0"]')?.focus()}
         />
         <p className="toolbar__count" role="status" aria-live="polite">
           {countText}
