@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Instance } from '../model/instance';
 import { describeQueryError } from './describe';
-import { compileQuery, filterInstances, prepareInstances } from './match';
+import { compileQuery, filterInstances, prepareInstances, selectInstances } from './match';
 import { suggest } from './suggest';
 import { parseQuery, quoteValue, tokenize } from './syntax';
 import { TagIndex } from './tagIndex';
@@ -237,6 +237,47 @@ describe('compileQuery', () => {
       expect(filterInstances(prepared, q).map((i) => i.instanceId)).toEqual(expected);
     }
     expect(filterInstances(prepared, 'region:eu-*').map((i) => i.instanceId)).toEqual(['i-0aaa0000000000002']);
+  });
+
+  it('selectInstances selects what filterInstances does, with a mask of the positions (property)', () => {
+    const words = fc.constantFrom(
+      'web',
+      '-web',
+      'tag:Environment=prod',
+      'tag:Team=決済,platform',
+      '-tag:Team',
+      'tag:Env*',
+      'name:web-*',
+      'platform:windows',
+      '-ping:online',
+      'region:eu-*',
+      'account:111111111111',
+      'ip:10.0.0.0/16',
+      'type:t3.*',
+      'ｗｅｂ',
+      'name:',
+      'tag:',
+    );
+    fc.assert(
+      fc.property(fc.array(words, { maxLength: 4 }), (parts) => {
+        const query = parts.join(' ');
+        const expected = filterInstances(fleet, query);
+        const { shown, mask } = selectInstances(fleet, query);
+        expect(shown).toEqual(expected);
+        expect([...mask].map((m, k) => (m ? fleet[k] : undefined)).filter(Boolean)).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('selectInstances reads a list again by position and selects everything for an empty query', () => {
+    const list = fleet.map((i) => ({ ...i }));
+    expect(selectInstances(list, 'tag:Environment=prod').shown.map((i) => i.instanceId)).toEqual(
+      filterInstances(list, 'tag:Environment=prod').map((i) => i.instanceId),
+    );
+    const all = selectInstances(list, '  ');
+    expect(all.shown).toBe(list);
+    expect([...all.mask].every((m) => m === 1)).toBe(true);
   });
 });
 

@@ -22,7 +22,7 @@ export const ROW_HEIGHT = 40;
  * Rows beyond the view (plus this overscan) are not rendered, however short the list: a keystroke that filters the
  * fleet down to a few hundred rows costs no more than one that shows all of it.
  */
-const OVERSCAN = 12;
+const OVERSCAN = 6;
 
 export interface InstanceTableProps {
   readonly instances: readonly Instance[];
