@@ -99,7 +99,28 @@ const PING_OF: Record<(typeof PING_VALUES)[number], Instance['pingStatus']> = {
 };
 
 function anyOf<T>(tests: readonly ((x: T) => boolean)[]): (x: T) => boolean {
-  return tests.length === 1 ? tests[0]! : (x) => tests.some((t) => t(x));
+  if (tests.length === 1) return tests[0]!;
+  return (x) => {
+    for (const test of tests) if (test(x)) return true;
+    return false;
+  };
+}
+
+/** Any of `values` (whole-field comparison): one set lookup when none has a wildcard. */
+function anyExact(values: readonly QueryValue[]): TextTest {
+  const texts = values.map((v) => normalizeText(v.text));
+  if (texts.some(hasWildcard)) return anyOf(values.map((v) => textTest(v, 'exact')));
+  if (texts.length === 1) {
+    const only = texts[0]!;
+    return (s) => s === only;
+  }
+  const set = new Set(texts);
+  return (s) => set.has(s);
+}
+
+function someOf(list: readonly string[], test: TextTest): boolean {
+  for (const item of list) if (test(item)) return true;
+  return false;
 }
 
 function normalizedField(row: Row, field: OptionalField): string | undefined {
@@ -112,7 +133,7 @@ function normalizedField(row: Row, field: OptionalField): string | undefined {
 }
 
 function optionalField(field: OptionalField, values: readonly QueryValue[]): RowPredicate {
-  const test = anyOf(values.map((v) => textTest(v, 'exact')));
+  const test = anyExact(values);
   return (row) => {
     const s = normalizedField(row, field);
     return s !== undefined && test(s);
@@ -135,7 +156,7 @@ function fieldPredicate(term: FieldTerm): RowPredicate {
       return (row) => row.instance.name !== undefined && test(row.name);
     }
     case 'id': {
-      const test = anyOf(values.map((v) => textTest(v, 'exact')));
+      const test = anyExact(values);
       return (row) => test(row.id);
     }
     case 'platform':
@@ -185,15 +206,15 @@ function tagPredicate(term: TagTerm): RowPredicate {
   const keyTest = textTest(term.key, 'exact');
   const key = normalizeText(term.key.text);
   const wildKey = hasWildcard(key);
-  const valueTest = term.values ? anyOf(term.values.map((v) => textTest(v, 'exact'))) : undefined;
+  const valueTest = term.values ? anyExact(term.values) : undefined;
   return (row) => {
     const tags = row.tags;
     if (!wildKey) {
       const list = tags.get(key);
-      return list !== undefined && (valueTest === undefined || list.some(valueTest));
+      return list !== undefined && (valueTest === undefined || someOf(list, valueTest));
     }
     for (const [k, list] of tags) {
-      if (keyTest(k) && (valueTest === undefined || list.some(valueTest))) return true;
+      if (keyTest(k) && (valueTest === undefined || someOf(list, valueTest))) return true;
     }
     return false;
   };
