@@ -36,21 +36,22 @@ async function screenshot(page: Page, name: string) {
   expectPng(file, SHOT.width, SHOT.height);
 }
 
-/** Rows whose shown tag chips are cut off or covered by the "+N" chip (as `name: tag`). */
+/** Rows whose tag chips ("+N" included) are cut off at the end of the tags column (as `name: tag`). */
 async function chipOverlaps(page: Page): Promise<string[]> {
   return (await page.evaluate(`(() => {
     const out = [];
-    for (const tr of document.querySelectorAll('.grid__row[data-index]')) {
-      const list = tr.querySelector('.chips__list');
-      if (!list) continue;
-      const name = tr.querySelector('.name')?.textContent ?? '?';
-      const right = list.getBoundingClientRect().right;
-      const more = tr.querySelector('.chip--more')?.getBoundingClientRect();
-      for (const chip of list.querySelectorAll('.chip:not(.chip--hidden)')) {
+    for (const row of document.querySelectorAll('.grid__row[data-index]')) {
+      const cell = row.querySelector('.cell-tags');
+      if (!cell) continue;
+      const name = row.querySelector('.name')?.textContent ?? '?';
+      const right = cell.getBoundingClientRect().right - parseFloat(getComputedStyle(cell).paddingRight);
+      let previous = -Infinity;
+      for (const chip of cell.querySelectorAll('.chip')) {
         const box = chip.getBoundingClientRect();
         const label = name + ': ' + chip.textContent;
         if (box.right > right + 0.5) out.push(label + ' cut');
-        if (more && more.left < box.right - 0.5) out.push(label + ' covered');
+        if (box.left < previous - 0.5) out.push(label + ' covered');
+        previous = box.right;
       }
     }
     return out;

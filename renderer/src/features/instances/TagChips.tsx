@@ -10,9 +10,9 @@ export function visibleTags(tags: readonly Tag[]): Tag[] {
 
 const tagText = (tag: Tag) => `${tag.key}=${tag.value}`;
 
-export function TagChip({ tag, hidden }: { tag: Tag; hidden?: boolean }) {
+export function TagChip({ tag }: { tag: Tag }) {
   return (
-    <span className={hidden ? 'chip chip--hidden' : 'chip'} title={tagText(tag)} aria-hidden={hidden || undefined}>
+    <span className="chip" title={tagText(tag)}>
       <span className="chip__key">{tag.key}</span>
       {tag.value !== '' && <span className="chip__value">{tag.value}</span>}
     </span>
@@ -22,7 +22,8 @@ export function TagChip({ tag, hidden }: { tag: Tag; hidden?: boolean }) {
 /**
  * Up to `max` chips on one line, each shown whole or not at all, then a "+N" chip whose tooltip and accessible
  * name list the tags not shown. `width` is the room in px (the tags column, measured once by the table, not per
- * row); the chips' widths come from cached text widths. Without a width (tests, first paint) all are shown.
+ * row); the chips' widths come from cached text widths, so the chips that do not fit are never rendered. Without
+ * a width (tests, first paint) all are shown.
  */
 export const TagChips = memo(function TagChips({
   tags,
@@ -38,25 +39,18 @@ export const TagChips = memo(function TagChips({
   const t = useT();
   const shown = visibleTags(tags);
   const head = shown.slice(0, max);
-  const fit =
-    width === undefined ? { count: head.length, moreLeft: -1 } : fitChips(head, shown.length, width, textWidth);
+  const count = width === undefined ? head.length : fitChips(head, shown.length, width, textWidth);
 
   if (shown.length === 0) return <span className="muted">—</span>;
-  const rest = shown.slice(Math.min(fit.count, head.length));
+  const rest = shown.slice(count);
   const restText = rest.map(tagText).join(', ');
   return (
     <span className="chips" title={shown.map(tagText).join('\n')}>
-      <span className="chips__list">
-        {head.map((tag, i) => (
-          <TagChip key={tag.key} tag={tag} hidden={i >= fit.count} />
-        ))}
-      </span>
+      {head.slice(0, count).map((tag) => (
+        <TagChip key={tag.key} tag={tag} />
+      ))}
       {rest.length > 0 && (
-        <span
-          className="chip chip--more"
-          style={fit.moreLeft >= 0 ? { left: fit.moreLeft } : undefined}
-          aria-label={t('tags.moreLabel', { count: rest.length, tags: restText })}
-        >
+        <span className="chip chip--more" aria-label={t('tags.moreLabel', { count: rest.length, tags: restText })}>
           {t('tags.more', { count: rest.length })}
         </span>
       )}

@@ -1,7 +1,7 @@
 /**
  * How many tag chips fit on one line, computed from text widths instead of laid-out chips: each distinct text is
  * measured once (canvas measureText, cached), so filtering never forces a layout per row.
- * The box sizes below must match `.chip`, `.chip__key`, `.chip__value` and `.chips__list` in theme.css.
+ * The box sizes below must match `.chip`, `.chip__key`, `.chip__value` and `.chips` in theme.css.
  */
 import type { Tag } from '../../../../shared/model/instance';
 
@@ -50,25 +50,16 @@ export function chipWidth(tag: Tag, textWidth: TextWidth): number {
 }
 
 /**
- * Of `head` (the chips offered, `total` tags in all), how many fit whole in `width` px, and where the "+N" chip
- * goes (its left edge). All fit when there is no overflow; otherwise room for "+N" is kept.
+ * Of `head` (the chips offered, `total` tags in all), how many fit whole in `width` px. All fit when there is no
+ * overflow; otherwise room for the "+N" chip is kept after the last one.
  */
-export function fitChips(
-  head: readonly Tag[],
-  total: number,
-  width: number,
-  textWidth: TextWidth,
-): { count: number; moreLeft: number } {
-  const rights: number[] = [];
+export function fitChips(head: readonly Tag[], total: number, width: number, textWidth: TextWidth): number {
   let right = -GAP;
+  const rights: number[] = [];
   for (const tag of head) {
     right += GAP + chipWidth(tag, textWidth);
     rights.push(right);
   }
-  let count = head.length;
-  if (total > head.length || (rights.at(-1) ?? 0) > width) {
-    count = rights.filter((r) => r <= width - MORE_CHIP_WIDTH).length;
-  }
-  const moreLeft = count > 0 ? (rights[count - 1] ?? 0) + GAP : 0;
-  return { count, moreLeft };
+  if (total <= head.length && right <= width) return head.length;
+  return rights.filter((r) => r <= width - MORE_CHIP_WIDTH).length;
 }
