@@ -12,7 +12,7 @@ import {
 import type { Instance } from '../../../../shared/model/instance';
 import { useT } from '../../app/i18n';
 import type { GroupRow, ListRow } from '../fleet/grouping';
-import { PlatformIcon } from './PlatformIcon';
+import { PlatformMark } from './PlatformIcon';
 import { StatusBadge } from './StatusBadge';
 import { TagChips } from './TagChips';
 
@@ -22,7 +22,8 @@ export const ROW_HEIGHT = 40;
  * Rows beyond the view (plus this overscan) are not rendered, however short the list: a keystroke that filters the
  * fleet down to a few hundred rows costs no more than one that shows all of it.
  */
-const OVERSCAN = 6;
+/** Rows rendered beyond each edge of the view: a few, as every rendered row costs each keystroke of the filter. */
+const OVERSCAN = 3;
 
 export interface InstanceTableProps {
   readonly instances: readonly Instance[];
@@ -372,35 +373,37 @@ const InstanceRowView = memo(function InstanceRowView({
       onClick={() => onRowClick(index, instance.instanceId)}
       onDoubleClick={() => onConnect?.(instance)}
     >
-      <div role="gridcell" className="grid__cell cell-name">
-        <span className="name-cell" style={depth ? { paddingInlineStart: depth * 16 } : undefined}>
-          {onToggleFavourite && (
-            <button
-              type="button"
-              className={favourite ? 'star star--on' : 'star'}
-              aria-pressed={favourite}
-              aria-label={t(favourite ? 'fleet.favourite.remove' : 'fleet.favourite.add', { name: label })}
-              title={t(favourite ? 'fleet.favourite.remove' : 'fleet.favourite.add', { name: label })}
-              tabIndex={-1}
-              onClick={(e) => {
-                e.stopPropagation();
-                onToggleFavourite(instance);
-              }}
-              onDoubleClick={(e) => e.stopPropagation()}
-            >
-              <StarIcon filled={favourite} />
-            </button>
-          )}
-          <span className={instance.name ? 'name' : 'name name--none'} title={instance.name}>
-            {instance.name ?? t('instances.unnamed')}
-          </span>
-          {openCount > 0 && <OpenSessions count={openCount} />}
-          {instance.hybrid && (
-            <span className="pill" title={t('instances.hybridTitle')}>
-              {t('instances.hybrid')}
-            </span>
-          )}
+      <div
+        role="gridcell"
+        className="grid__cell cell-name"
+        style={depth ? { paddingInlineStart: CELL_PADDING / 2 + depth * 16 } : undefined}
+      >
+        {onToggleFavourite && (
+          <button
+            type="button"
+            className={favourite ? 'star star--on' : 'star'}
+            aria-pressed={favourite}
+            aria-label={t(favourite ? 'fleet.favourite.remove' : 'fleet.favourite.add', { name: label })}
+            title={t(favourite ? 'fleet.favourite.remove' : 'fleet.favourite.add', { name: label })}
+            tabIndex={-1}
+            onClick={(e) => {
+              e.stopPropagation();
+              onToggleFavourite(instance);
+            }}
+            onDoubleClick={(e) => e.stopPropagation()}
+          >
+            <StarIcon filled={favourite} />
+          </button>
+        )}
+        <span className={instance.name ? 'name' : 'name name--none'} title={instance.name}>
+          {instance.name ?? t('instances.unnamed')}
         </span>
+        {openCount > 0 && <OpenSessions count={openCount} />}
+        {instance.hybrid && (
+          <span className="pill" title={t('instances.hybridTitle')}>
+            {t('instances.hybrid')}
+          </span>
+        )}
       </div>
       <div role="gridcell" className="grid__cell mono">
         {instance.instanceId}
@@ -409,7 +412,7 @@ const InstanceRowView = memo(function InstanceRowView({
         <StatusBadge status={instance.pingStatus} />
       </div>
       <div role="gridcell" className="grid__cell cell-platform">
-        <PlatformIcon platform={instance.platform} />
+        <PlatformMark platform={instance.platform} />
         <span className="platform-name" title={instance.platformName}>
           {instance.platformName ?? t(`platform.${instance.platform}`)}
         </span>

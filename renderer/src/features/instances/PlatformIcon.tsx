@@ -25,3 +25,20 @@ export function PlatformIcon({ platform, size = 16 }: { platform: Platform; size
     </span>
   );
 }
+
+/**
+ * The same marks drawn by CSS (`.platform-mark--*` in theme.css): one box instead of an SVG tree, for the rows of
+ * the instance list, which are rebuilt at every keystroke of the filter.
+ */
+export function PlatformMark({ platform }: { platform: Platform }) {
+  const t = useT();
+  const label = t(`platform.${platform}`);
+  return (
+    <span
+      role="img"
+      aria-label={label}
+      title={label}
+      className={`platform-mark platform-mark--${platform.toLowerCase()}`}
+    />
+  );
+}

@@ -12,7 +12,7 @@ const tagText = (tag: Tag) => `${tag.key}=${tag.value}`;
 
 export function TagChip({ tag }: { tag: Tag }) {
   return (
-    <span className="chip" title={tagText(tag)}>
+    <span className={tag.value === '' ? 'chip chip--key-only' : 'chip'} title={tagText(tag)}>
       <span className="chip__key">{tag.key}</span>
       {tag.value !== '' && <span className="chip__value">{tag.value}</span>}
     </span>

@@ -1,7 +1,7 @@
 /**
  * How many tag chips fit on one line, computed from text widths instead of laid-out chips: each distinct text is
  * measured once (canvas measureText, cached), so filtering never forces a layout per row.
- * The box sizes below must match `.chip`, `.chip__key`, `.chip__value` and `.chips` in theme.css.
+ * The box sizes below must match `.chip`, `.chip__key`, `.chip--key-only` and `.chips` in theme.css.
  */
 import type { Tag } from '../../../../shared/model/instance';
 
@@ -11,7 +11,7 @@ export const GAP = 5;
 const CHIP_MAX = 190;
 const CHIP_BORDERS = 2;
 const KEY_PADDING = 11;
-/** Value padding (6 + 5) and its left border. */
+/** The key's right border and margin (1 + 5) and the chip's right padding (6), when there is a value. */
 const VALUE_EXTRA = 12;
 const FONT_SIZE = '11.5px';
 
