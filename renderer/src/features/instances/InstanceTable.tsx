@@ -238,7 +238,7 @@ export const InstanceTable = memo(function InstanceTable({
   return (
     <div className="grid-scroll" ref={scrollRef}>
       <div
-        className={sourceColumns ? 'grid grid--sources' : 'grid'}
+        className="grid"
         role="grid"
         aria-label={t('instances.label')}
         aria-rowcount={items.length + 1}
@@ -248,32 +248,32 @@ export const InstanceTable = memo(function InstanceTable({
       >
         <div role="rowgroup" className="grid__head">
           <div role="row" className="grid__headrow" aria-rowindex={1}>
-            <div role="columnheader" className="grid__colheader">
+            <div role="columnheader" className="grid__colheader col-name">
               {t('column.name')}
             </div>
-            <div role="columnheader" className="grid__colheader">
+            <div role="columnheader" className="grid__colheader col-id">
               {t('column.instanceId')}
             </div>
-            <div role="columnheader" className="grid__colheader">
+            <div role="columnheader" className="grid__colheader col-status">
               {t('column.status')}
             </div>
-            <div role="columnheader" className="grid__colheader">
+            <div role="columnheader" className="grid__colheader col-platform">
               {t('column.platform')}
             </div>
-            <div role="columnheader" className="grid__colheader">
+            <div role="columnheader" className="grid__colheader col-ip">
               {t('column.privateIp')}
             </div>
             {sourceColumns && (
-              <div role="columnheader" className="grid__colheader">
+              <div role="columnheader" className="grid__colheader col-account">
                 {t('fleet.column.account')}
               </div>
             )}
             {sourceColumns && (
-              <div role="columnheader" className="grid__colheader">
+              <div role="columnheader" className="grid__colheader col-region">
                 {t('fleet.column.region')}
               </div>
             )}
-            <div role="columnheader" className="grid__colheader" ref={tagsHeaderRef}>
+            <div role="columnheader" className="grid__colheader col-tags" ref={tagsHeaderRef}>
               {t('column.tags')}
             </div>
           </div>
@@ -375,7 +375,7 @@ const InstanceRowView = memo(function InstanceRowView({
     >
       <div
         role="gridcell"
-        className="grid__cell cell-name"
+        className="grid__cell col-name cell-name"
         style={depth ? { paddingInlineStart: CELL_PADDING / 2 + depth * 16 } : undefined}
       >
         {onToggleFavourite && (
@@ -405,33 +405,33 @@ const InstanceRowView = memo(function InstanceRowView({
           </span>
         )}
       </div>
-      <div role="gridcell" className="grid__cell mono">
+      <div role="gridcell" className="grid__cell col-id mono">
         {instance.instanceId}
       </div>
-      <div role="gridcell" className="grid__cell">
+      <div role="gridcell" className="grid__cell col-status">
         <StatusBadge status={instance.pingStatus} />
       </div>
-      <div role="gridcell" className="grid__cell cell-platform">
+      <div role="gridcell" className="grid__cell col-platform cell-platform">
         <PlatformMark platform={instance.platform} />
         <span className="platform-name" title={instance.platformName}>
           {instance.platformName ?? t(`platform.${instance.platform}`)}
         </span>
         {instance.platformVersion && <span className="muted">{instance.platformVersion}</span>}
       </div>
-      <div role="gridcell" className="grid__cell mono">
+      <div role="gridcell" className="grid__cell col-ip mono">
         {instance.privateIp ?? <span className="muted">—</span>}
       </div>
       {sourceColumns && (
-        <div role="gridcell" className="grid__cell mono" title={instance.profile}>
+        <div role="gridcell" className="grid__cell col-account mono" title={instance.profile}>
           {instance.accountId ?? <span className="muted">—</span>}
         </div>
       )}
       {sourceColumns && (
-        <div role="gridcell" className="grid__cell mono">
+        <div role="gridcell" className="grid__cell col-region mono">
           {instance.region}
         </div>
       )}
-      <div role="gridcell" className="grid__cell cell-tags">
+      <div role="gridcell" className="grid__cell col-tags cell-tags">
         <TagChips tags={instance.tags} width={tagsWidth} />
       </div>
     </div>
