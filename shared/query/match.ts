@@ -1,8 +1,10 @@
 /**
- * The query matcher: a parsed query compiled once into a predicate over `Instance`.
+ * The query matcher: a parsed query compiled once against a list's columns.
  * Comparison is on normalized text (NFKC + lower case), so `WEB`, `ｗｅｂ` and `web` are the same and
- * Japanese values compare as typed. Normalized instance fields are cached per instance object (and, for
- * `selectInstances`, per list in the list's order).
+ * Japanese values compare as typed. Normalized instance text is cached per instance object; a list gets columns
+ * (built once per list object, lists are never changed in place) where each tag key and optional field holds
+ * an id per row into its distinct values, so a tag or field term tests each distinct value once and then reads
+ * one number per row.
  */
 import type { Instance } from '../model/instance';
 import {
@@ -40,17 +42,13 @@ function textTest(value: QueryValue, mode: Mode): TextTest {
   return mode === 'contains' ? (s) => s.includes(v) : (s) => s === v;
 }
 
-/** An instance with its searchable text normalized once: what every term predicate reads. */
+/** An instance with its searchable text normalized once. */
 interface Row {
   readonly instance: Instance;
   readonly name: string;
   readonly id: string;
   readonly tags: Map<string, string[]>;
-  /** Optional fields (account, region, ...), normalized on first use. */
-  fields?: Map<OptionalField, string | undefined>;
 }
-
-type RowPredicate = (row: Row) => boolean;
 
 type OptionalField = 'accountId' | 'region' | 'profile' | 'state' | 'instanceType';
 
@@ -73,16 +71,130 @@ function rowOf(instance: Instance): Row {
   return row;
 }
 
-const listRows = new WeakMap<readonly Instance[], readonly Row[]>();
+/** No value in this row (ids), or several (see `several`). */
+const ABSENT = -1;
+const SEVERAL = -2;
 
-/** The rows of a list, in its order (built once per list object). */
-function rowsOf(instances: readonly Instance[]): readonly Row[] {
-  let rows = listRows.get(instances);
-  if (!rows) {
-    rows = instances.map(rowOf);
-    listRows.set(instances, rows);
+/** One tag key or optional field over a list: per row an index into its distinct normalized values. */
+interface Column {
+  readonly ids: Int32Array;
+  readonly values: readonly string[];
+  /** Rows whose key appears more than once (after normalization): their value ids. */
+  readonly several: ReadonlyMap<number, readonly number[]>;
+}
+
+function buildColumn(size: number, valuesAt: (k: number) => readonly string[] | undefined): Column {
+  const ids = new Int32Array(size).fill(ABSENT);
+  const values: string[] = [];
+  const index = new Map<string, number>();
+  const several = new Map<number, number[]>();
+  const intern = (value: string) => {
+    let id = index.get(value);
+    if (id === undefined) {
+      id = values.length;
+      values.push(value);
+      index.set(value, id);
+    }
+    return id;
+  };
+  for (let k = 0; k < size; k++) {
+    const list = valuesAt(k);
+    if (!list || list.length === 0) continue;
+    if (list.length === 1) ids[k] = intern(list[0]!);
+    else {
+      ids[k] = SEVERAL;
+      several.set(k, list.map(intern));
+    }
   }
-  return rows;
+  return { ids, values, several };
+}
+
+/** The searchable columns of one list, each built on first use. */
+class Table {
+  readonly rows: readonly Row[];
+  private readonly tagColumns = new Map<string, Column>();
+  private readonly fieldColumns = new Map<OptionalField, Column>();
+  private keys: readonly string[] | undefined;
+  private ips: { readonly privateIp: Float64Array; readonly publicIp: Float64Array } | undefined;
+
+  constructor(instances: readonly Instance[]) {
+    this.rows = instances.map(rowOf);
+  }
+
+  get size(): number {
+    return this.rows.length;
+  }
+
+  tagColumn(key: string): Column {
+    let column = this.tagColumns.get(key);
+    if (!column) {
+      column = buildColumn(this.size, (k) => this.rows[k]!.tags.get(key));
+      this.tagColumns.set(key, column);
+    }
+    return column;
+  }
+
+  fieldColumn(field: OptionalField): Column {
+    let column = this.fieldColumns.get(field);
+    if (!column) {
+      column = buildColumn(this.size, (k) => {
+        const raw = this.rows[k]!.instance[field];
+        return raw === undefined ? undefined : [normalizeText(raw)];
+      });
+      this.fieldColumns.set(field, column);
+    }
+    return column;
+  }
+
+  /** The private and public IPv4 addresses as numbers (NaN: none or not IPv4), parsed once for CIDR terms. */
+  ipNumbers(): { readonly privateIp: Float64Array; readonly publicIp: Float64Array } {
+    if (!this.ips) {
+      const parse = (ip: string | undefined) => (ip === undefined ? Number.NaN : (parseIpv4(ip) ?? Number.NaN));
+      this.ips = {
+        privateIp: Float64Array.from(this.rows, (row) => parse(row.instance.privateIp)),
+        publicIp: Float64Array.from(this.rows, (row) => parse(row.instance.publicIp)),
+      };
+    }
+    return this.ips;
+  }
+
+  /** Every normalized tag key of the list. */
+  tagKeys(): readonly string[] {
+    if (!this.keys) {
+      const keys = new Set<string>();
+      for (const row of this.rows) for (const key of row.tags.keys()) keys.add(key);
+      this.keys = [...keys];
+    }
+    return this.keys;
+  }
+}
+
+const tables = new WeakMap<readonly Instance[], Table>();
+
+function tableOf(instances: readonly Instance[]): Table {
+  let table = tables.get(instances);
+  if (!table) {
+    table = new Table(instances);
+    tables.set(instances, table);
+  }
+  return table;
+}
+
+/** A term over a table: true when row `k` matches. */
+type RowTest = (k: number) => boolean;
+
+/** Row k of `column` holds a value `test` accepts (each distinct value tested once). */
+function columnTest(column: Column, test: TextTest | undefined): RowTest {
+  const { ids, several } = column;
+  if (!test) return (k) => ids[k] !== ABSENT;
+  const allowed = Uint8Array.from(column.values, (v) => (test(v) ? 1 : 0));
+  return (k) => {
+    const id = ids[k]!;
+    if (id >= 0) return allowed[id] === 1;
+    if (id === ABSENT) return false;
+    for (const other of several.get(k)!) if (allowed[other] === 1) return true;
+    return false;
+  };
 }
 
 const PLATFORM_OF: Record<(typeof PLATFORM_VALUES)[number], Instance['platform']> = {
@@ -118,46 +230,25 @@ function anyExact(values: readonly QueryValue[]): TextTest {
   return (s) => set.has(s);
 }
 
-function someOf(list: readonly string[], test: TextTest): boolean {
-  for (const item of list) if (test(item)) return true;
-  return false;
-}
-
-function normalizedField(row: Row, field: OptionalField): string | undefined {
-  const fields = (row.fields ??= new Map());
-  if (fields.has(field)) return fields.get(field);
-  const raw = row.instance[field];
-  const value = raw === undefined ? undefined : normalizeText(raw);
-  fields.set(field, value);
-  return value;
-}
-
-function optionalField(field: OptionalField, values: readonly QueryValue[]): RowPredicate {
-  const test = anyExact(values);
-  return (row) => {
-    const s = normalizedField(row, field);
-    return s !== undefined && test(s);
-  };
-}
-
 /**
  * Normalizes the searchable text of `instances` now (once per list, e.g. when it arrives) so the first query
  * typed does not pay for it. Matching gives the same results with or without it.
  */
 export function prepareInstances(instances: readonly Instance[]): void {
-  rowsOf(instances);
+  tableOf(instances);
 }
 
-function fieldPredicate(term: FieldTerm): RowPredicate {
+function fieldTest(term: FieldTerm, table: Table): RowTest {
   const { values } = term;
+  const rows = table.rows;
   switch (term.field) {
     case 'name': {
       const test = anyOf(values.map((v) => textTest(v, 'contains')));
-      return (row) => row.instance.name !== undefined && test(row.name);
+      return (k) => rows[k]!.instance.name !== undefined && test(rows[k]!.name);
     }
     case 'id': {
       const test = anyExact(values);
-      return (row) => test(row.id);
+      return (k) => test(rows[k]!.id);
     }
     case 'platform':
     case 'ping': {
@@ -171,90 +262,89 @@ function fieldPredicate(term: FieldTerm): RowPredicate {
         for (const name of names) wanted.add(table[name]!);
       }
       return term.field === 'platform'
-        ? (row) => wanted.has(row.instance.platform)
-        : (row) => wanted.has(row.instance.pingStatus);
+        ? (k) => wanted.has(rows[k]!.instance.platform)
+        : (k) => wanted.has(rows[k]!.instance.pingStatus);
     }
     case 'account':
-      return optionalField('accountId', values);
+      return columnTest(table.fieldColumn('accountId'), anyExact(values));
     case 'region':
-      return optionalField('region', values);
+      return columnTest(table.fieldColumn('region'), anyExact(values));
     case 'profile':
-      return optionalField('profile', values);
+      return columnTest(table.fieldColumn('profile'), anyExact(values));
     case 'state':
-      return optionalField('state', values);
+      return columnTest(table.fieldColumn('state'), anyExact(values));
     case 'type':
-      return optionalField('instanceType', values);
+      return columnTest(table.fieldColumn('instanceType'), anyExact(values));
     case 'ip': {
-      const tests = values.map((v): ((ip: string) => boolean) => {
+      const tests = values.map((v): RowTest => {
         const cidr = parseCidr(v.text);
         if (cidr) {
-          return (ip) => {
-            const n = parseIpv4(ip);
-            return n !== undefined && (n & cidr.mask) >>> 0 === cidr.network;
-          };
+          const { privateIp, publicIp } = table.ipNumbers();
+          const inside = (n: number) => !Number.isNaN(n) && (n & cidr.mask) >>> 0 === cidr.network;
+          return (k) => inside(privateIp[k]!) || inside(publicIp[k]!);
         }
-        return textTest(v, 'exact');
+        const test = textTest(v, 'exact');
+        return (k) => {
+          const i = rows[k]!.instance;
+          return (i.privateIp !== undefined && test(i.privateIp)) || (i.publicIp !== undefined && test(i.publicIp));
+        };
       });
-      const test = anyOf(tests);
-      return ({ instance: i }) =>
-        (i.privateIp !== undefined && test(i.privateIp)) || (i.publicIp !== undefined && test(i.publicIp));
+      return anyOf(tests);
     }
   }
 }
 
-function tagPredicate(term: TagTerm): RowPredicate {
-  const keyTest = textTest(term.key, 'exact');
+function tagTest(term: TagTerm, table: Table): RowTest {
   const key = normalizeText(term.key.text);
-  const wildKey = hasWildcard(key);
   const valueTest = term.values ? anyExact(term.values) : undefined;
-  return (row) => {
-    const tags = row.tags;
-    if (!wildKey) {
-      const list = tags.get(key);
-      return list !== undefined && (valueTest === undefined || someOf(list, valueTest));
-    }
-    for (const [k, list] of tags) {
-      if (keyTest(k) && (valueTest === undefined || someOf(list, valueTest))) return true;
-    }
-    return false;
-  };
+  if (!hasWildcard(key)) return columnTest(table.tagColumn(key), valueTest);
+  // A key with wildcards: the keys it names, each tested once.
+  const keyTest = textTest(term.key, 'exact');
+  const tests = table
+    .tagKeys()
+    .filter(keyTest)
+    .map((k) => columnTest(table.tagColumn(k), valueTest));
+  return tests.length === 0 ? () => false : anyOf(tests);
 }
 
-function termPredicate(term: QueryTerm): RowPredicate {
-  let positive: RowPredicate;
+function termTest(term: QueryTerm, table: Table): RowTest {
+  let positive: RowTest;
   if (term.kind === 'text') {
     const test = textTest(term.value, 'contains');
-    positive = (row) => test(row.name) || test(row.id);
+    const rows = table.rows;
+    positive = (k) => test(rows[k]!.name) || test(rows[k]!.id);
   } else if (term.kind === 'tag') {
-    positive = tagPredicate(term);
+    positive = tagTest(term, table);
   } else {
-    positive = fieldPredicate(term);
+    positive = fieldTest(term, table);
   }
-  return term.negated ? (row) => !positive(row) : positive;
+  return term.negated ? (k) => !positive(k) : positive;
 }
 
 /** All terms must hold (undefined: the query selects everything). */
-function compileRows(query: string | ParsedQuery): RowPredicate | undefined {
-  const parsed = typeof query === 'string' ? parseQuery(query) : query;
-  const predicates = parsed.terms.map(termPredicate);
-  if (predicates.length === 0) return undefined;
-  if (predicates.length === 1) return predicates[0];
-  return (row) => {
-    for (const p of predicates) if (!p(row)) return false;
+function compileTable(parsed: ParsedQuery, table: Table): RowTest | undefined {
+  const tests = parsed.terms.map((term) => termTest(term, table));
+  if (tests.length === 0) return undefined;
+  if (tests.length === 1) return tests[0];
+  return (k) => {
+    for (const test of tests) if (!test(k)) return false;
     return true;
   };
 }
 
-/** Compiles a query (text or parsed) into a predicate. Terms with errors were dropped by the parser. */
+/**
+ * Compiles a query (text or parsed) into a predicate over single instances. Terms with errors were dropped by the
+ * parser. For a list, `filterInstances` / `selectInstances` are faster (the list's columns are reused).
+ */
 export function compileQuery(query: string | ParsedQuery): InstancePredicate {
-  const predicate = compileRows(query);
-  return predicate ? (i) => predicate(rowOf(i)) : () => true;
+  const parsed = typeof query === 'string' ? parseQuery(query) : query;
+  if (parsed.terms.length === 0) return () => true;
+  return (i) => compileTable(parsed, new Table([i]))?.(0) ?? true;
 }
 
 /** The instances a query selects, in their order. */
 export function filterInstances<T extends Instance>(instances: readonly T[], query: string | ParsedQuery): T[] {
-  const predicate = compileQuery(query);
-  return instances.filter(predicate);
+  return [...selectInstances(instances, query).shown];
 }
 
 export interface Selection<T extends Instance> {
@@ -265,20 +355,20 @@ export interface Selection<T extends Instance> {
 }
 
 /**
- * What `filterInstances` selects, and where: the fast path for a list filtered again and again (each keystroke of
- * the query box). The list's normalized rows are built once per list object and read by position.
+ * What a query selects in a list, and where: the fast path for a list filtered again and again (each keystroke
+ * of the query box). The list's columns are built once per list object.
  */
 export function selectInstances<T extends Instance>(
   instances: readonly T[],
   query: string | ParsedQuery,
 ): Selection<T> {
-  const predicate = compileRows(query);
+  const parsed = typeof query === 'string' ? parseQuery(query) : query;
   const mask = new Uint8Array(instances.length);
-  if (!predicate) return { shown: instances, mask: mask.fill(1) };
-  const rows = rowsOf(instances);
+  if (parsed.terms.length === 0) return { shown: instances, mask: mask.fill(1) };
+  const test = compileTable(parsed, tableOf(instances))!;
   const shown: T[] = [];
-  for (let k = 0; k < rows.length; k++) {
-    if (predicate(rows[k]!)) {
+  for (let k = 0; k < instances.length; k++) {
+    if (test(k)) {
       mask[k] = 1;
       shown.push(instances[k]!);
     }

@@ -239,7 +239,21 @@ describe('compileQuery', () => {
     expect(filterInstances(prepared, 'region:eu-*').map((i) => i.instanceId)).toEqual(['i-0aaa0000000000002']);
   });
 
-  it('selectInstances selects what filterInstances does, with a mask of the positions (property)', () => {
+  it('matches a key written twice (Env and env) by either of its values', () => {
+    const list = [
+      instance({ instanceId: 'i-0aaa00000000000a1', tags: [...tags({ Env: 'prod' }), ...tags({ env: 'dev' })] }),
+      instance({ instanceId: 'i-0aaa00000000000a2', tags: tags({ env: 'dev' }) }),
+      instance({ instanceId: 'i-0aaa00000000000a3', tags: tags({ Team: 'x' }) }),
+    ];
+    const matched = (q: string) => filterInstances(list, q).map((i) => i.instanceId.slice(-2));
+    expect(matched('tag:ENV=prod')).toEqual(['a1']);
+    expect(matched('tag:env=dev')).toEqual(['a1', 'a2']);
+    expect(matched('-tag:env=dev')).toEqual(['a3']);
+    expect(matched('tag:e*=prod,dev')).toEqual(['a1', 'a2']);
+    expect(matched('tag:nothing*')).toEqual([]);
+  });
+
+  it('a list gives each instance the answer it gets alone, with a mask of the positions (property)', () => {
     const words = fc.constantFrom(
       'web',
       '-web',
@@ -261,7 +275,8 @@ describe('compileQuery', () => {
     fc.assert(
       fc.property(fc.array(words, { maxLength: 4 }), (parts) => {
         const query = parts.join(' ');
-        const expected = filterInstances(fleet, query);
+        const alone = compileQuery(query);
+        const expected = fleet.filter((i) => alone(i));
         const { shown, mask } = selectInstances(fleet, query);
         expect(shown).toEqual(expected);
         expect([...mask].map((m, k) => (m ? fleet[k] : undefined)).filter(Boolean)).toEqual(expected);

@@ -59,7 +59,7 @@ export const listCommand: CliCommand = {
     const tagArgs = listValuesNoSplit(args.values.tag);
     const filters = tagArgs.map(parseTagFilter);
     const queryText = typeof args.values.query === 'string' ? args.values.query : '';
-    const { parseQuery, compileQuery, describeQueryError } = await import('../../../shared/query/index');
+    const { parseQuery, filterInstances, describeQueryError } = await import('../../../shared/query/index');
     const query = parseQuery(queryText);
     const problem = query.errors[0];
     if (problem) {
@@ -131,8 +131,10 @@ export const listCommand: CliCommand = {
           t('cli.list.sourceFailed', { profile: s.profile, region: s.region, message }, ctx.locale) + '\n',
         );
       }
-      const predicate = compileQuery(query);
-      const instances = result.instances.filter((i) => matchesTagFilters(i, filters) && predicate(i));
+      const instances = filterInstances(
+        result.instances.filter((i) => matchesTagFilters(i, filters)),
+        query,
+      );
       const many = sources.length > 1;
       if (args.values.json === true) {
         ctx.stdout.write(JSON.stringify(instances, null, 2) + '\n');
