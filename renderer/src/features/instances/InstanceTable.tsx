@@ -12,7 +12,7 @@ import {
 import type { Instance } from '../../../../shared/model/instance';
 import { useT } from '../../app/i18n';
 import type { GroupRow, ListRow } from '../fleet/grouping';
-import { PlatformMark } from './PlatformIcon';
+import { PlatformIcon } from './PlatformIcon';
 import { StatusBadge } from './StatusBadge';
 import { TagChips } from './TagChips';
 
@@ -22,6 +22,20 @@ export const ROW_HEIGHT = 40;
  * Rows beyond the view (plus this overscan) are not rendered, however short the list: a keystroke that filters the
  * fleet down to a few hundred rows costs no more than one that shows all of it.
  */
+/** The header of each column before the tags: its label and its width class (`.col-*` in theme.css). */
+const COLUMNS = [
+  ['column.name', 'col-name'],
+  ['column.instanceId', 'col-id'],
+  ['column.status', 'col-status'],
+  ['column.platform', 'col-platform'],
+  ['column.privateIp', 'col-ip'],
+] as const;
+/** With several sources: the account and region columns. */
+const SOURCE_COLUMNS = [
+  ['fleet.column.account', 'col-account'],
+  ['fleet.column.region', 'col-region'],
+] as const;
+
 /** Rows rendered beyond each edge of the view: a few, as every rendered row costs each keystroke of the filter. */
 const OVERSCAN = 3;
 
@@ -248,31 +262,11 @@ export const InstanceTable = memo(function InstanceTable({
       >
         <div role="rowgroup" className="grid__head">
           <div role="row" className="grid__headrow" aria-rowindex={1}>
-            <div role="columnheader" className="grid__colheader col-name">
-              {t('column.name')}
-            </div>
-            <div role="columnheader" className="grid__colheader col-id">
-              {t('column.instanceId')}
-            </div>
-            <div role="columnheader" className="grid__colheader col-status">
-              {t('column.status')}
-            </div>
-            <div role="columnheader" className="grid__colheader col-platform">
-              {t('column.platform')}
-            </div>
-            <div role="columnheader" className="grid__colheader col-ip">
-              {t('column.privateIp')}
-            </div>
-            {sourceColumns && (
-              <div role="columnheader" className="grid__colheader col-account">
-                {t('fleet.column.account')}
+            {(sourceColumns ? [...COLUMNS, ...SOURCE_COLUMNS] : COLUMNS).map(([label, className]) => (
+              <div key={className} role="columnheader" className={`grid__colheader ${className}`}>
+                {t(label)}
               </div>
-            )}
-            {sourceColumns && (
-              <div role="columnheader" className="grid__colheader col-region">
-                {t('fleet.column.region')}
-              </div>
-            )}
+            ))}
             <div role="columnheader" className="grid__colheader col-tags" ref={tagsHeaderRef}>
               {t('column.tags')}
             </div>
@@ -412,7 +406,7 @@ const InstanceRowView = memo(function InstanceRowView({
         <StatusBadge status={instance.pingStatus} />
       </div>
       <div role="gridcell" className="grid__cell col-platform cell-platform">
-        <PlatformMark platform={instance.platform} />
+        <PlatformIcon platform={instance.platform} drawn="css" />
         <span className="platform-name" title={instance.platformName}>
           {instance.platformName ?? t(`platform.${instance.platform}`)}
         </span>
