@@ -97,6 +97,16 @@ describe('instance list', () => {
 
     fireEvent.change(search, { target: { value: 'no-such-host' } });
     expect(await screen.findByText('No instances match “no-such-host”')).toBeTruthy();
+    // The last rows stay mounted under the message but out of reach: no grid for assistive tech, no focus.
+    expect(screen.queryByRole('grid')).toBeNull();
+    expect(table.closest('[inert]')).not.toBeNull();
+    // A match again shows the same grid, its rows updated in place.
+    fireEvent.change(search, { target: { value: 'web-prod' } });
+    await waitFor(() => expect(rowNames(table)).toEqual(['web-prod-1']));
+    expect(await grid()).toBe(table);
+    expect(table.closest('[inert]')).toBeNull();
+    fireEvent.change(search, { target: { value: 'no-such-host' } });
+    expect(await screen.findByText('No instances match “no-such-host”')).toBeTruthy();
     // Both the box's own clear button and the empty state's offer to clear the search.
     const clearButtons = screen.getAllByRole('button', { name: 'Clear search' });
     expect(clearButtons).toHaveLength(2);
