@@ -50,7 +50,8 @@ interface Row {
   readonly tags: Map<string, string[]>;
 }
 
-type OptionalField = 'accountId' | 'region' | 'profile' | 'state' | 'instanceType';
+const OPTIONAL_FIELDS = ['accountId', 'region', 'profile', 'state', 'instanceType'] as const;
+type OptionalField = (typeof OPTIONAL_FIELDS)[number];
 
 const cache = new WeakMap<Instance, Row>();
 
@@ -231,11 +232,13 @@ function anyExact(values: readonly QueryValue[]): TextTest {
 }
 
 /**
- * Normalizes the searchable text of `instances` now (once per list, e.g. when it arrives) so the first query
- * typed does not pay for it. Matching gives the same results with or without it.
+ * Builds the list's columns now (every tag key and optional field; once per list, e.g. when it arrives) so the
+ * first query typed does not pay for them. Matching gives the same results with or without it.
  */
 export function prepareInstances(instances: readonly Instance[]): void {
-  tableOf(instances);
+  const table = tableOf(instances);
+  for (const key of table.tagKeys()) table.tagColumn(key);
+  for (const field of OPTIONAL_FIELDS) table.fieldColumn(field);
 }
 
 function fieldTest(term: FieldTerm, table: Table): RowTest {
