@@ -67,9 +67,11 @@ beforeAll(async () => {
     sso: {
       startUrl: START_URL,
       accounts: [{ accountId: '333333333333', accountName: 'SSO 本番', roles: ['ReadOnly'] }],
-      // Role credentials this short are inside the SDK's 5-minute refresh margin at once, so every new call asks
-      // the portal again: the expiry test below sees the SSO session end without waiting an hour.
-      roleCredentialSeconds: 301,
+      // Role credentials this short are inside the 5-minute refresh margin (the SDK's and CredentialService's) from
+      // the moment they are issued, so every new call asks the portal again: the expiry test below sees the SSO
+      // session end without waiting an hour. (301 s left a one-second window in which credentials fetched by the
+      // previous test were still reused, and that test then saw no expiry.)
+      roleCredentialSeconds: 240,
     },
     // The prod account is throttled in eu-west-1 on every call: that source fails after the SDK's retries.
     throttle: [{ rate: 1, regions: ['eu-west-1'], accounts: ['222222222222'] }],
