@@ -242,10 +242,16 @@ async function echoDuringFlood(page: Page, tabId: string, mib: number) {
     const id = ${JSON.stringify(tabId)};
     const textarea = document.querySelector('.terminal-pane[data-tab-id="' + id + '"] textarea');
     const t0 = performance.now();
+    let seen = hook.received(id);
     textarea.dispatchEvent(new InputEvent('input', { data: 'Z', inputType: 'insertText', bubbles: true }));
     for (;;) {
       await new Promise((r) => requestAnimationFrame(r));
-      if (hook.tail(id, 1500).some((l) => l.includes('Z'))) return performance.now() - t0;
+      // Every line that arrived since the last look (lines are 101 characters; twice that, and some, for slack):
+      // a fixed window let a fast flood scroll the echo past between two looks.
+      const now = hook.received(id);
+      const lines = 2 * Math.ceil((now - seen) / 101) + 200;
+      seen = now;
+      if (hook.tail(id, lines).some((l) => l.includes('Z'))) return performance.now() - t0;
       if (performance.now() - t0 > 30000) return -1;
     }
   })()`)) as number;
