@@ -4,10 +4,10 @@
  * host connection re-attaches live sessions without losing output.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ErrorValue, Result } from '../../../shared/errors';
+import type { ErrorValue } from '../../../shared/errors';
 import type { PortholeBridge } from '../../../shared/ipc/bridge';
 import type { Platform } from '../../../shared/model/instance';
-import type { InvokeChannel, InvokeRequest, InvokeResponse } from '../../../shared/ipc/contract';
+import type { InvokeChannel, InvokeRequest } from '../../../shared/ipc/contract';
 import {
   BUILTIN_SHELL_DOCUMENTS,
   type RemoteSession,
@@ -16,6 +16,7 @@ import {
   type SessionState,
 } from '../../../shared/model/session';
 import type { TerminalRegistry } from '../terminal/registry';
+import { invokeSafely, toErrorValue } from './invoke';
 import type { PreferenceStorage } from './store';
 
 /** `connecting` also covers the StartSession call itself. */
@@ -130,24 +131,8 @@ function readChoice(storage: PreferenceStorage | undefined, instanceId: string):
 let tabSeq = 0;
 
 export function createSessionsStore({ bridge, registry, storage }: SessionsStoreDeps): SessionsStore {
-  async function call<C extends InvokeChannel>(
-    channel: C,
-    request: InvokeRequest<C>,
-  ): Promise<Result<InvokeResponse<C>>> {
-    try {
-      return await bridge.invoke(channel, request);
-    } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      return {
-        ok: false,
-        code: 'INTERNAL',
-        message: `Something went wrong inside Porthole: ${detail}`,
-        params: { detail },
-      };
-    }
-  }
-  const toError = (r: { code: ErrorValue['code']; message: string; params?: ErrorValue['params'] }): ErrorValue =>
-    r.params ? { code: r.code, message: r.message, params: r.params } : { code: r.code, message: r.message };
+  const call = <C extends InvokeChannel>(channel: C, request: InvokeRequest<C>) =>
+    invokeSafely(bridge, channel, request);
 
   let pasteResolver: ((yes: boolean) => void) | undefined;
 
@@ -183,7 +168,7 @@ export function createSessionsStore({ bridge, registry, storage }: SessionsStore
         return;
       }
       if (!result.ok) {
-        patch(tabId, { state: 'failed', error: toError(result), reason: undefined, sessionId: undefined });
+        patch(tabId, { state: 'failed', error: toErrorValue(result), reason: undefined, sessionId: undefined });
         return;
       }
       await attach(tabId, result.value.id);
@@ -192,7 +177,7 @@ export function createSessionsStore({ bridge, registry, storage }: SessionsStore
     async function attach(tabId: string, sessionId: string, since?: number): Promise<void> {
       const attached = await call('session.attach', { id: sessionId, ...(since !== undefined ? { since } : {}) });
       if (!attached.ok) {
-        patch(tabId, { state: 'failed', error: toError(attached) });
+        patch(tabId, { state: 'failed', error: toErrorValue(attached) });
         return;
       }
       const { session, replay, offset } = attached.value;
@@ -320,7 +305,7 @@ export function createSessionsStore({ bridge, registry, storage }: SessionsStore
         set({ historyData: { ...get().historyData, status: 'loading' } });
         const result = await call('session.history', { profile, region });
         if (!result.ok) {
-          set({ historyData: { ...get().historyData, status: 'failed', error: toError(result) } });
+          set({ historyData: { ...get().historyData, status: 'failed', error: toErrorValue(result) } });
           return;
         }
         const { local, active, history, remoteError } = result.value;

@@ -1,7 +1,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ErrorValue, Result } from '../../../shared/errors';
+import type { ErrorValue } from '../../../shared/errors';
 import type { PortholeBridge } from '../../../shared/ipc/bridge';
-import type { InvokeChannel, InvokeRequest, InvokeResponse } from '../../../shared/ipc/contract';
+import type { InvokeChannel, InvokeRequest } from '../../../shared/ipc/contract';
+import { invokeSafely, toErrorValue } from './invoke';
 import {
   FLEET_LIMITS,
   type FleetSource,
@@ -166,10 +167,6 @@ function readTheme(storage: PreferenceStorage | undefined): ThemePreference {
   }
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** Every chosen profile x region, profiles outermost, capped at what one fleet.list accepts. */
 export function sourcesOf(profiles: readonly string[], regions: readonly string[]): FleetSource[] {
   const out: FleetSource[] = [];
@@ -192,10 +189,6 @@ function toView(status: SourceStatus): SourceView {
   };
 }
 
-function toErrorValue(r: { code: ErrorValue['code']; message: string; params?: ErrorValue['params'] }): ErrorValue {
-  return r.params ? { code: r.code, message: r.message, params: r.params } : { code: r.code, message: r.message };
-}
-
 function latest(sources: readonly SourceView[]): string | undefined {
   let best: string | undefined;
   for (const s of sources) if (s.fetchedAt && (!best || s.fetchedAt > best)) best = s.fetchedAt;
@@ -203,23 +196,8 @@ function latest(sources: readonly SourceView[]): string | undefined {
 }
 
 export function createAppStore({ bridge, storage }: AppStoreDeps): AppStore {
-  /** Calls the bridge; a transport failure (host gone, socket closed) becomes an error value too. */
-  async function call<C extends InvokeChannel>(
-    channel: C,
-    request: InvokeRequest<C>,
-  ): Promise<Result<InvokeResponse<C>>> {
-    try {
-      return await bridge.invoke(channel, request);
-    } catch (error) {
-      const detail = describe(error);
-      return {
-        ok: false,
-        code: 'INTERNAL',
-        message: `Something went wrong inside Porthole: ${detail}`,
-        params: { detail },
-      };
-    }
-  }
+  const call = <C extends InvokeChannel>(channel: C, request: InvokeRequest<C>) =>
+    invokeSafely(bridge, channel, request);
 
   // Each load gets a number; an answer that arrives after a newer request started is dropped.
   let inventorySeq = 0;

@@ -7,6 +7,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ErrorValue, Result } from '../../../shared/errors';
 import type { PortholeBridge } from '../../../shared/ipc/bridge';
 import type { InvokeChannel, InvokeRequest, InvokeResponse } from '../../../shared/ipc/contract';
+import { invokeSafely, toErrorValue } from './invoke';
 import type {
   SavedTunnel,
   TunnelGroup,
@@ -142,24 +143,8 @@ function sshRequest(target: SshTarget): InvokeRequest<'ssh.config'> {
 }
 
 export function createTunnelsStore(bridge: PortholeBridge): TunnelsStore {
-  async function call<C extends InvokeChannel>(
-    channel: C,
-    request: InvokeRequest<C>,
-  ): Promise<Result<InvokeResponse<C>>> {
-    try {
-      return await bridge.invoke(channel, request);
-    } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      return {
-        ok: false,
-        code: 'INTERNAL',
-        message: `Something went wrong inside Porthole: ${detail}`,
-        params: { detail },
-      };
-    }
-  }
-  const toError = (r: ErrorValue): ErrorValue =>
-    r.params ? { code: r.code, message: r.message, params: r.params } : { code: r.code, message: r.message };
+  const call = <C extends InvokeChannel>(channel: C, request: InvokeRequest<C>) =>
+    invokeSafely(bridge, channel, request);
 
   const store = createStore<TunnelsState>()((set, get) => {
     const setBusy = (id: string, on: boolean) => {
@@ -170,7 +155,7 @@ export function createTunnelsStore(bridge: PortholeBridge): TunnelsStore {
     };
     const setError = (id: string, error: ErrorValue | undefined) => {
       const errors = { ...get().errors };
-      if (error) errors[id] = toError(error);
+      if (error) errors[id] = toErrorValue(error);
       else delete errors[id];
       set({ errors });
     };
@@ -194,7 +179,7 @@ export function createTunnelsStore(bridge: PortholeBridge): TunnelsStore {
         const [live, saved] = await Promise.all([call('tunnel.list', {}), call('tunnel.saved.list', {})]);
         if (!live.ok || !saved.ok) {
           const failed = !live.ok ? live : !saved.ok ? saved : undefined;
-          set({ status: 'failed', ...(failed ? { loadError: toError(failed) } : {}) });
+          set({ status: 'failed', ...(failed ? { loadError: toErrorValue(failed) } : {}) });
           return;
         }
         // Failed rows the user has not dismissed stay; everything else comes from main.
